@@ -1,45 +1,44 @@
 """The ``workbench`` command.
 
-This first slice exposes what exists: a self-check of the durable_rules
-adapter. The decision, classification, store and app commands are tracked in
-issues 2-7 and are not built yet; the CLI says so instead of pretending.
+Each subcommand lives in a module of ``workbench.commands`` that defines
+``register(subparsers)``; ``register`` adds a parser and sets ``func`` (a
+function of the parsed arguments returning the exit status). Modules are
+found by name, so adding a command never edits this file.
+
+Exit statuses: 0 done, 1 refused (e.g. a broken rulebook, lint errors),
+2 bad input (message on stderr naming the field, nothing on stdout).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import sys
 
-from workbench.engine.durable import Row, all_matches, compile_table, first_match
+import workbench.commands
+from workbench.errors import InputError, WorkbenchError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbench", description="Enforcement Workbench · 综合执法工作台")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(workbench.commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"workbench.commands.{info.name}")
+        module.register(sub)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="workbench", description="Enforcement Workbench")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("selftest", help="compile a small table on durable_rules and evaluate it")
-    args = parser.parse_args(argv)
-    if args.command == "selftest":
-        return _selftest()
-    return 2
-
-
-def _selftest() -> int:
-    """Evaluate Art. 51's summary-procedure thresholds on the engine and print the answers."""
-    table = compile_table(
-        "selftest/art51",
-        [
-            Row("summary_person", {"party_kind": "person", "fine_yuan": {"<=": 200}}),
-            Row("summary_organisation", {"party_kind": "organisation", "fine_yuan": {"<=": 3000}}),
-            Row("general", {}),
-        ],
-    )
-    cases = [("person", 150), ("person", 201), ("organisation", 3000), ("organisation", 3001)]
-    for kind, fine in cases:
-        row = first_match(table, {"party_kind": kind, "fine_yuan": fine})
-        print(f"{kind:12} fine {fine:>5} yuan -> {row}  (行政处罚法 第五十一条)")
-    print("all rows holding for a person fined 100:", all_matches(table, {"party_kind": "person", "fine_yuan": 100}))
-    print("durable_rules adapter: ok; apps and rule files are not built yet (issues 2-7)")
-    return 0
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"workbench {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except WorkbenchError as exc:
+        print(f"workbench {args.command}: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

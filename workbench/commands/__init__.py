@@ -1,0 +1,1 @@
+"""Subcommands of ``workbench``: one module each, with ``register(subparsers)``."""
