@@ -1,0 +1,374 @@
+"""The decision engine: ``decide(case)`` and ``classify(report)`` on durable_rules.
+
+Every answer carries its trace (which row of which file fired and why), the
+legal basis it rests on, and the rules version (content hash) that produced
+it. The contract of inputs and outputs is issue 2 §5 and docs/design.md.
+
+``get_engine()`` keeps the last good rulebook of a directory: when a rule file
+is edited into a broken state, the rules in force stay in force and the
+problems are kept on ``engine.pending_problems`` (the CLI uses ``strict=True``
+and refuses instead).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.engine import durable
+from workbench.rulebook import pyeval
+from workbench.engine.inputs import CaseInput, ReportInput, parse_case, parse_report
+from workbench.errors import InputError, Problem, RuleBookError
+from workbench.rulebook import content_hash, default_rules_dir, load_rulebook
+from workbench.rulebook.model import LEVEL_NAMES, LEVEL_RANK, OTHER_PENALTIES, BenchmarkVersion, RuleBook, Stage
+
+__all__ = ["Engine", "Decision", "Triage", "get_engine", "InputError"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Decision:
+    violation: str
+    penalize: bool
+    reason: str | None
+    level: str | None
+    fine_yuan: dict | None
+    department: str
+    procedure: str | None
+    hearing_right: bool
+    legal_review: bool
+    within_benchmark: bool | None
+    basis: list[str]
+    rules_version: str
+    benchmark_version: str | None
+    other_penalties: list[str]
+    mitigation: list[str]
+    trace: list[dict]
+
+    def to_dict(self) -> dict:
+        out = dict(self.__dict__)
+        names = LEVEL_NAMES.get(self.level or "")
+        out["level_name"] = {"zh": names[0], "en": names[1]} if names else None
+        return out
+
+
+@dataclass
+class Triage:
+    category: str
+    severity: str
+    lead: str
+    assist: list[str]
+    coordination_level: int
+    escalate_to: list[str]
+    handle_within_hours: float
+    due_at: str
+    basis: list[str]
+    rules_version: str
+    trace: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+class Engine:
+    """One compiled rulebook. Thread-safe (durable_rules calls are serialised)."""
+
+    def __init__(self, rulebook: RuleBook, evaluator: str = "durable"):
+        if evaluator not in ("durable", "python"):
+            raise ValueError("evaluator must be 'durable' or 'python'")
+        self.rulebook = rulebook
+        self.evaluator = evaluator
+        self.pending_problems: list[Problem] = []
+        self._tables: dict[str, durable.Table] = {}
+        self._lock = threading.Lock()
+        if evaluator == "durable":
+            for stage in rulebook.stages:
+                self._table(f"stage/{stage.name}", stage.rows)
+            if rulebook.severity:
+                self._table("severity", rulebook.severity.rows)
+            for bench in rulebook.benchmarks.values():
+                for version in bench.versions:
+                    self._table(f"discretion/{bench.violation}@{version.effective_from}", version.levels)
+            self._table("ownership", self._ownership_rows())
+
+    # -- public API --------------------------------------------------------
+    @property
+    def version(self) -> str:
+        return self.rulebook.version
+
+    def decide(self, case: dict) -> Decision:
+        """The decision for one case (dict per the contract); raises InputError."""
+        return self._decide(parse_case(case, self.rulebook))
+
+    def classify(self, report: dict) -> Triage:
+        """Severity, departments, coordination level and deadline for one report."""
+        return self._classify(parse_report(report, self.rulebook))
+
+    def event_of(self, case: dict) -> dict:
+        """The flat event the rules see for a case (for the scenario tester and tests)."""
+        return parse_case(case, self.rulebook).event
+
+    # -- decide ------------------------------------------------------------
+    def _decide(self, case: CaseInput) -> Decision:
+        book = self.rulebook
+        violation = book.violations[case.violation]
+        event = dict(case.event)
+        trace: list[dict] = []
+        basis: list[str] = []
+        state: dict[str, Any] = {"penalize": True, "reason": None}
+
+        for stage in book.stages:
+            if stage.name == "procedure":
+                break
+            self._run_stage(stage, event, state, trace, basis)
+            if not state["penalize"]:
+                return self._no_penalty(case, violation, state, trace, basis)
+
+        mitigation = [t["rule"].split("/", 1)[1] for t in trace if t["rule"].startswith("mitigation/")]
+        chosen = self._benchmark(case, event, trace)
+        version, row, fine = chosen
+        _add_basis(basis, row.basis)
+        _add_basis(basis, violation.penalty_basis)
+        if row.level == "exempt":
+            state["penalize"] = False
+            state["reason"] = "first_offence_exempt"
+
+        proposed = case.proposed_penalty
+        others = list(row.other_penalties)
+        if proposed is not None:
+            low = high = proposed["fine_yuan"]
+            proposed_other = list(proposed["other"])
+        else:
+            low, high = fine if fine else (0, 0)
+            proposed_other = [o for o in others if o in OTHER_PENALTIES]
+        event.update(
+            level=row.level,
+            fine_min=low,
+            fine_max=high,
+            proposed=proposed is not None,
+            warning_only=(high == 0 and proposed_other == ["warning"]),
+            has_other_penalty=any(o != "warning" for o in proposed_other),
+            **{f"other_{p}": p in proposed_other for p in OTHER_PENALTIES},
+        )
+        seen = False
+        for stage in book.stages:
+            seen = seen or stage.name == "procedure"
+            if seen:
+                self._run_stage(stage, event, state, trace, basis)
+        within = None
+        if proposed is not None and fine is not None:
+            within = fine[0] <= proposed["fine_yuan"] <= fine[1]
+            trace.append({"rule": "within_benchmark", "why": f"proposed fine {proposed['fine_yuan']} yuan {'is' if within else 'is NOT'} within [{fine[0]}, {fine[1]}]", "where": ""})
+        if not state["penalize"]:
+            state.update(procedure=None, hearing_right=False, legal_review=False)
+        return Decision(
+            violation=case.violation,
+            penalize=bool(state["penalize"]),
+            reason=state.get("reason"),
+            level=row.level,
+            fine_yuan={"min": fine[0], "max": fine[1]} if fine else None,
+            department=violation.department,
+            procedure=state.get("procedure"),
+            hearing_right=bool(state.get("hearing_right")),
+            legal_review=bool(state.get("legal_review")),
+            within_benchmark=within,
+            basis=basis,
+            rules_version=book.version,
+            benchmark_version=str(version.effective_from),
+            other_penalties=others,
+            mitigation=mitigation,
+            trace=trace,
+        )
+
+    def _no_penalty(self, case: CaseInput, violation, state, trace, basis) -> Decision:
+        within = None
+        if case.proposed_penalty is not None:
+            within = case.proposed_penalty["fine_yuan"] == 0 and not case.proposed_penalty["other"]
+        return Decision(
+            violation=case.violation, penalize=False, reason=state.get("reason"), level=None, fine_yuan=None,
+            department=violation.department, procedure=None, hearing_right=False, legal_review=False,
+            within_benchmark=within, basis=basis, rules_version=self.rulebook.version, benchmark_version=None,
+            other_penalties=list(state.get("measures") or []), mitigation=[], trace=trace,
+        )
+
+    def _run_stage(self, stage: Stage, event: dict, state: dict, trace: list, basis: list) -> None:
+        for key, value in stage.defaults.items():
+            event.setdefault(key, value)
+            state.setdefault(key, value)
+        table = self._table(f"stage/{stage.name}", stage.rows)
+        fired = [self._first(table, stage.rows, event)] if stage.mode == "first" else self._all(table, stage.rows, event)
+        by_id = {r.id: r for r in stage.rows}
+        for rid in fired:
+            if rid is None:
+                continue
+            row = by_id[rid]
+            for key, value in row.set.items():
+                state[key] = value
+                if not isinstance(value, (list, dict)):
+                    event[key] = value
+            _add_basis(basis, row.basis)
+            trace.append({"rule": f"{stage.name}/{rid}", "why": row.text or _describe(row.when), "where": str(row.where), "basis": row.basis})
+
+    def _benchmark(self, case: CaseInput, event: dict, trace: list):
+        bench = self.rulebook.benchmarks[case.violation]
+        at_act = bench.in_force(case.act_date)
+        at_decision = bench.in_force(case.decision_date)
+        first = self._level(bench.violation, at_act, event, case)
+        if at_decision is at_act:
+            chosen = first
+            why = f"version {at_act.effective_from} in force on the act date {case.act_date} and at decision"
+        else:
+            second = self._level(bench.violation, at_decision, event, case)
+            if _weight(second) < _weight(first):
+                chosen = second
+                why = (f"Art. 37 从旧兼从轻: version {at_decision.effective_from} in force at decision ({case.decision_date}) "
+                       f"is lighter than {at_act.effective_from} in force on the act date ({case.act_date}); the lighter one applies")
+            else:
+                chosen = first
+                why = (f"Art. 37 从旧兼从轻: version {at_act.effective_from} in force on the act date ({case.act_date}) applies; "
+                       f"version {at_decision.effective_from} at decision is not lighter")
+            trace.append({"rule": "art37", "why": why, "where": bench.path, "basis": "行政处罚法 第三十七条"})
+        version, row, fine = chosen
+        trace.append({"rule": f"discretion/{bench.violation}@{version.effective_from}/{row.id}",
+                      "why": f"{row.level}: {_describe(row.when)}" + ("" if at_decision is not at_act else f" ({why})"),
+                      "where": str(row.where), "basis": row.basis})
+        return chosen
+
+    def _level(self, code: str, version: BenchmarkVersion, event: dict, case: CaseInput):
+        table = self._table(f"discretion/{code}@{version.effective_from}", version.levels)
+        rid = self._first(table, version.levels, event)
+        if rid is None:
+            raise RuleBookError([Problem(version.where.path, version.where.line, f"no level row matches this case of {code}; add a catch-all row")])
+        row = next(r for r in version.levels if r.id == rid)
+        if row.fine is not None:
+            fine = row.fine[case.party_kind]
+        else:
+            measure = self.rulebook.violations[code].fine_rate[0]
+            base = case.facts.get(measure)
+            if base is None:
+                raise InputError(f"facts.{measure}", f"needed: the fine for {code} is a share of it")
+            fine = (round(base * row.fine_rate[0]), round(base * row.fine_rate[1]))
+        return version, row, fine
+
+    # -- classify ----------------------------------------------------------
+    def _classify(self, report: ReportInput) -> Triage:
+        book = self.rulebook
+        event = dict(report.event)
+        trace: list[dict] = []
+        basis: list[str] = []
+        rows = self._ownership_rows()
+        rid = self._first(self._table("ownership", rows), rows, event)
+        owner = book.category(rid[len("own_"):]) if rid else None
+        if owner is None:
+            raise InputError("category", f"no ownership row for {report.category!r}")
+        _add_basis(basis, owner.basis)
+        trace.append({"rule": f"ownership/{owner.category}", "why": f"lead {owner.lead}, assist {list(owner.assist)}, level {owner.coordination_level}, {owner.handle_within_hours:g} h",
+                      "where": str(owner.where), "basis": owner.basis})
+        assist = list(owner.assist)
+        event.update(lead=owner.lead, assist_count=len(assist), coordination_level=owner.coordination_level)
+        state: dict[str, Any] = {}
+        self._run_stage(book.severity, event, state, trace, basis)
+        level = max(owner.coordination_level, int(state.get("coordination_level") or 0))
+        hours = owner.handle_within_hours
+        if state.get("handle_within_hours"):
+            hours = min(hours, float(state["handle_within_hours"]))
+        due = report.received_at + dt.timedelta(hours=hours)
+        return Triage(
+            category=report.category, severity=state.get("severity", "general"), lead=owner.lead, assist=assist,
+            coordination_level=level, escalate_to=list(state.get("escalate_to") or []), handle_within_hours=hours,
+            due_at=due.isoformat(timespec="minutes"), basis=basis, rules_version=book.version, trace=trace,
+        )
+
+    def _ownership_rows(self):
+        return [durable.Row(f"own_{r.category}", {"category": r.category}) for r in self.rulebook.ownership]
+
+    # -- evaluation --------------------------------------------------------
+    def _table(self, name: str, rows) -> durable.Table | None:
+        if self.evaluator != "durable":
+            return None
+        table = self._tables.get(name)
+        if table is None:
+            with self._lock:
+                table = self._tables.get(name)
+                if table is None:
+                    table = durable.compile_table(name, [durable.Row(r.id, r.when) for r in rows])
+                    self._tables[name] = table
+        return table
+
+    def _first(self, table, rows, event):
+        if table is None:
+            return pyeval.first_match(rows, event)
+        return durable.first_match(table, _scalars(event))
+
+    def _all(self, table, rows, event):
+        if table is None:
+            return pyeval.all_matches(rows, event)
+        return durable.all_matches(table, _scalars(event))
+
+
+def _scalars(event: dict) -> dict:
+    return {k: v for k, v in event.items() if not isinstance(v, (list, dict))}
+
+
+def _weight(chosen) -> tuple:
+    _, row, fine = chosen
+    low, high = fine
+    return (high, low, LEVEL_RANK[row.level])
+
+
+def _add_basis(basis: list[str], text: str) -> None:
+    for part in text.replace(";", "；").split("；"):
+        part = part.strip()
+        if part and part not in basis:
+            basis.append(part)
+
+
+def _describe(when: dict) -> str:
+    if not when:
+        return "no further condition (catch-all row)"
+    parts = []
+    for key, spec in when.items():
+        if key in ("any", "all"):
+            joined = (" or " if key == "any" else " and ").join(f"({_describe(c)})" for c in spec)
+            parts.append(joined)
+        elif isinstance(spec, dict):
+            parts.extend(f"{key} {op} {value}" for op, value in spec.items())
+        else:
+            parts.append(f"{key} = {spec}")
+    return ", ".join(parts)
+
+
+# -- the process-wide engine per rules directory ---------------------------------
+_engines: dict[tuple[str, str], tuple[str, Engine]] = {}
+_engines_lock = threading.Lock()
+
+
+def get_engine(rules_dir: str | Path | None = None, strict: bool = False, evaluator: str = "durable") -> Engine:
+    """The engine of ``rules_dir`` (default ``$WORKBENCH_RULES_DIR`` or ``rules/``).
+
+    Reloads when the files change. A broken change keeps the last good engine
+    in force (problems on ``pending_problems``), unless ``strict`` or there is
+    none, in which case ``RuleBookError`` is raised.
+    """
+    root = Path(rules_dir) if rules_dir is not None else default_rules_dir()
+    key = (str(root.resolve()), evaluator)
+    with _engines_lock:
+        current = _engines.get(key)
+        digest = content_hash(root) if root.is_dir() else ""
+        if current and current[0] == digest:
+            return current[1]
+        try:
+            engine = Engine(load_rulebook(root), evaluator=evaluator)
+        except RuleBookError as exc:
+            if strict or current is None:
+                raise
+            log.warning("rules in %s are broken; keeping version %s in force:\n%s", root, current[1].version, exc)
+            current[1].pending_problems = exc.problems
+            return current[1]
+        _engines[key] = (digest, engine)
+        return engine

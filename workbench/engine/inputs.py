@@ -1,0 +1,226 @@
+"""Check a case or report against the contract and build the flat event.
+
+Only booleans, integers, finite floats and text reach durable_rules (its
+comparisons are loose), so everything is typed here; a mistake raises
+``InputError`` naming the field and what is expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from workbench.errors import InputError
+from workbench.rulebook.model import (
+    CAPACITIES,
+    CIRCUMSTANCES,
+    OTHER_PENALTIES,
+    PARTY_KINDS,
+    REPORT_FLAGS,
+    REPORT_SOURCES,
+    RuleBook,
+)
+
+CASE_KEYS = {"violation", "act_date", "act_end_date", "discovered_date", "decision_date", "party", "facts", "circumstances", "proposed_penalty", "id", "case_no", "note"}
+REPORT_KEYS = {"category", "source", "received_at", "location", "people_affected", "flags", "description", "id", "report_no", "note"}
+
+
+@dataclass
+class CaseInput:
+    violation: str
+    act_date: dt.date
+    decision_date: dt.date
+    party_kind: str
+    facts: dict
+    proposed_penalty: dict | None
+    event: dict
+
+
+@dataclass
+class ReportInput:
+    category: str
+    received_at: dt.datetime
+    event: dict
+
+
+def parse_case(case: Any, book: RuleBook) -> CaseInput:
+    if not isinstance(case, dict):
+        raise InputError("case", "must be a JSON object")
+    _closed(case, CASE_KEYS, "")
+    code = case.get("violation")
+    if code not in book.violations:
+        raise InputError("violation", f"unknown code {code!r}; known: {', '.join(sorted(book.violations))}")
+    violation = book.violations[code]
+    act = _date(case, "act_date", required=True)
+    act_end = _date(case, "act_end_date") or act
+    if act_end < act:
+        raise InputError("act_end_date", f"{act_end} is before act_date {act}")
+    decision = _date(case, "decision_date") or dt.date.today()
+    discovered = _date(case, "discovered_date") or decision
+    if discovered < act:
+        raise InputError("discovered_date", f"{discovered} is before act_date {act}")
+    if decision < act:
+        raise InputError("decision_date", f"{decision} is before act_date {act}")
+
+    party = case.get("party")
+    if not isinstance(party, dict):
+        raise InputError("party", 'must be {"kind": "person"|"organisation", "age": int, "capacity": "full"|"limited"|"none"}')
+    _closed(party, {"kind", "age", "capacity", "name", "id_number"}, "party.")
+    kind = party.get("kind")
+    if kind not in PARTY_KINDS:
+        raise InputError("party.kind", f"must be person or organisation, not {kind!r}")
+    capacity = party.get("capacity", "full")
+    if capacity not in CAPACITIES:
+        raise InputError("party.capacity", f"must be full, limited or none, not {capacity!r}")
+    age = party.get("age")
+    if age is not None and (isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 130):
+        raise InputError("party.age", f"must be a whole number of years 0-130, not {age!r}")
+
+    facts = case.get("facts") or {}
+    if not isinstance(facts, dict):
+        raise InputError("facts", "must be an object of fact: value")
+    clean_facts = {}
+    for name, value in facts.items():
+        spec = violation.facts.get(name)
+        if spec is None:
+            raise InputError(f"facts.{name}", f"not a fact of {code}; known: {', '.join(sorted(violation.facts)) or 'none'}")
+        if value is None:
+            continue
+        clean_facts[name] = _fact_value(f"facts.{name}", spec, value)
+
+    circumstances = case.get("circumstances") or []
+    if not isinstance(circumstances, list):
+        raise InputError("circumstances", "must be a list of names")
+    for name in circumstances:
+        if name not in CIRCUMSTANCES:
+            raise InputError("circumstances", f"unknown circumstance {name!r}; known: {', '.join(CIRCUMSTANCES)}")
+
+    proposed = case.get("proposed_penalty")
+    if proposed is not None:
+        if not isinstance(proposed, dict):
+            raise InputError("proposed_penalty", 'must be {"fine_yuan": int, "other": [...]}')
+        _closed(proposed, {"fine_yuan", "other"}, "proposed_penalty.")
+        fine = proposed.get("fine_yuan", 0)
+        if isinstance(fine, float) and fine.is_integer():
+            fine = int(fine)
+        if isinstance(fine, bool) or not isinstance(fine, int) or fine < 0:
+            raise InputError("proposed_penalty.fine_yuan", f"must be a whole number of yuan ≥ 0, not {fine!r}")
+        other = proposed.get("other") or []
+        if not isinstance(other, list) or any(o not in OTHER_PENALTIES for o in other):
+            raise InputError("proposed_penalty.other", f"must be a list from {', '.join(OTHER_PENALTIES)}")
+        proposed = {"fine_yuan": fine, "other": list(other)}
+
+    event: dict[str, Any] = {"violation": code, "party_kind": kind, "capacity": capacity, "elapsed_months": elapsed_months(act_end, discovered)}
+    if age is not None:
+        event["party_age"] = age
+    for name in CIRCUMSTANCES:
+        event[name] = name in circumstances
+    event.update(clean_facts)
+    return CaseInput(code, act, decision, kind, clean_facts, proposed, event)
+
+
+def parse_report(report: Any, book: RuleBook) -> ReportInput:
+    if not isinstance(report, dict):
+        raise InputError("report", "must be a JSON object")
+    _closed(report, REPORT_KEYS, "")
+    category = report.get("category")
+    if book.category(category) is None:
+        raise InputError("category", f"unknown category {category!r}; known: {', '.join(r.category for r in book.ownership)}")
+    source = report.get("source")
+    if source not in REPORT_SOURCES:
+        raise InputError("source", f"must be one of {', '.join(REPORT_SOURCES)}, not {source!r}")
+    received = report.get("received_at")
+    try:
+        received_at = dt.datetime.fromisoformat(received) if isinstance(received, str) else None
+    except ValueError:
+        received_at = None
+    if received_at is None:
+        raise InputError("received_at", f"must be an ISO date-time like 2024-05-01T09:30, not {received!r}")
+    location = report.get("location") or {}
+    if not isinstance(location, dict):
+        raise InputError("location", 'must be {"key_road": bool, "community": text}')
+    _closed(location, {"key_road", "community", "address"}, "location.")
+    key_road = location.get("key_road", False)
+    if not isinstance(key_road, bool):
+        raise InputError("location.key_road", "must be true or false")
+    people = report.get("people_affected", 0)
+    if isinstance(people, bool) or not isinstance(people, int) or people < 0:
+        raise InputError("people_affected", f"must be a whole number ≥ 0, not {people!r}")
+    flags = report.get("flags") or []
+    if not isinstance(flags, list) or any(f not in REPORT_FLAGS for f in flags):
+        raise InputError("flags", f"must be a list from {', '.join(REPORT_FLAGS)}")
+    event: dict[str, Any] = {"category": category, "source": source, "key_road": key_road, "people_affected": people}
+    for name in REPORT_FLAGS:
+        event[name] = name in flags
+    return ReportInput(category, received_at, event)
+
+
+def elapsed_months(start: dt.date, end: dt.date) -> float:
+    """Whole months from start to end, plus remaining days / 100 (24 months + 1 day = 24.01)."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if _add_months(start, months) > end:
+        months -= 1
+    days = (end - _add_months(start, months)).days
+    return months + days / 100
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    month += 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, d))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _closed(node: dict, allowed: set[str], prefix: str) -> None:
+    for key in node:
+        if key not in allowed:
+            raise InputError(f"{prefix}{key}", f"unknown field; allowed: {', '.join(sorted(allowed))}")
+
+
+def _date(node: dict, key: str, required: bool = False) -> dt.date | None:
+    value = node.get(key)
+    if value is None:
+        if required:
+            raise InputError(key, "required, as YYYY-MM-DD")
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise InputError(key, f"must be a date YYYY-MM-DD, not {value!r}") from None
+
+
+def _fact_value(field: str, spec, value: Any) -> Any:
+    if spec.type == "boolean":
+        if not isinstance(value, bool):
+            raise InputError(field, f"must be true or false, not {value!r}")
+        return value
+    if spec.type == "enum":
+        if value not in spec.values:
+            raise InputError(field, f"must be one of {', '.join(map(str, spec.values))}, not {value!r}")
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float) and not math.isfinite(value)):
+        raise InputError(field, f"must be a number, not {value!r}")
+    if spec.type == "integer":
+        if isinstance(value, float) and not value.is_integer():
+            raise InputError(field, f"must be a whole number, not {value!r}")
+        value = int(value)
+    if spec.minimum is not None and value < spec.minimum:
+        raise InputError(field, f"must be at least {spec.minimum}, not {value!r}")
+    if spec.maximum is not None and value > spec.maximum:
+        raise InputError(field, f"must be at most {spec.maximum}, not {value!r}")
+    if isinstance(value, float):
+        value = round(value, 6)
+        if value.is_integer():
+            value = int(value)
+    return value

@@ -1,0 +1,211 @@
+"""The typed rulebook: what `rules/*.yaml` say, after loading and validation.
+
+Every object keeps the file and line it came from, so lint findings and the
+engine's trace can point at the row a legal officer would edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+LEVELS = ("exempt", "mitigated", "lighter", "standard", "heavier")
+LEVEL_RANK = {name: rank for rank, name in enumerate(LEVELS)}
+LEVEL_NAMES = {
+    "exempt": ("不予处罚", "Exempt"),
+    "mitigated": ("减轻处罚", "Mitigated"),
+    "lighter": ("从轻处罚", "Lighter"),
+    "standard": ("一般处罚", "Standard"),
+    "heavier": ("从重处罚", "Heavier"),
+}
+PARTY_KINDS = ("person", "organisation")
+CAPACITIES = ("full", "limited", "none")
+CIRCUMSTANCES = (
+    "minor",
+    "corrected_promptly",
+    "no_harm",
+    "minor_harm",
+    "first_offence",
+    "no_fault",
+    "eliminated_harm",
+    "coerced",
+    "confessed_unknown",
+    "meritorious",
+    "life_health_safety",
+    "financial_safety",
+    "harmful_consequences",
+    "police_case",
+    "emergency_period",
+)
+OTHER_PENALTIES = (
+    "warning",
+    "confiscation",
+    "permit_revocation",
+    "qualification_downgrade",
+    "suspension",
+    "closure",
+    "practice_restriction",
+    "detention",
+)
+# Measures that are not penalties under Art. 9 but appear beside them in benchmarks.
+OTHER_MEASURES = ("order_to_correct", "demolition", "guardian_discipline", "education")
+REPORT_SOURCES = ("camera", "hotline", "call_centre", "patrol", "joint_patrol", "media", "leader")
+REPORT_FLAGS = (
+    "casualties",
+    "mass_gathering",
+    "public_safety_hazard",
+    "media_attention",
+    "sensitive",
+    "repeat_complaint",
+    "multi_department",
+)
+FACT_TYPES = ("number", "integer", "boolean", "enum")
+
+
+@dataclass(frozen=True)
+class Where:
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass
+class Department:
+    code: str
+    name_zh: str
+    name_en: str
+    kind: str
+    where: Where
+
+
+@dataclass
+class FactSpec:
+    name: str
+    type: str
+    zh: str
+    en: str
+    values: tuple = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass
+class Violation:
+    code: str
+    name_zh: str
+    name_en: str
+    department: str
+    offence_basis: str
+    penalty_basis: str
+    fine: dict[str, tuple[int, int]] | None  # party kind -> statutory (min, max), yuan
+    fine_rate: tuple[str, float, float] | None  # (fact it multiplies, low, high)
+    other_penalties: tuple[str, ...]
+    facts: dict[str, FactSpec]
+    where: Where
+
+
+@dataclass
+class LevelRow:
+    id: str
+    level: str
+    when: dict  # resolved condition (parameters replaced by values)
+    fine: dict[str, tuple[int, int]] | None
+    fine_rate: tuple[float, float] | None
+    other_penalties: tuple[str, ...]
+    basis: str
+    where: Where
+
+
+@dataclass
+class BenchmarkVersion:
+    effective_from: dt.date
+    reason: str
+    levels: list[LevelRow]
+    where: Where
+
+
+@dataclass
+class Benchmark:
+    violation: str
+    versions: list[BenchmarkVersion]  # oldest first
+    path: str
+
+    def in_force(self, day: dt.date) -> BenchmarkVersion:
+        """The version in force on ``day``; before the first version, the first."""
+        chosen = self.versions[0]
+        for version in self.versions:
+            if version.effective_from <= day:
+                chosen = version
+        return chosen
+
+
+@dataclass
+class StageRow:
+    id: str
+    when: dict
+    set: dict
+    basis: str
+    text: str
+    where: Where
+
+
+@dataclass
+class Stage:
+    name: str
+    mode: str  # "first" | "all"
+    rows: list[StageRow]
+    defaults: dict
+    where: Where
+
+
+@dataclass
+class Parameter:
+    name: str
+    value: float
+    unit: str
+    source: str
+    where: Where
+
+
+@dataclass
+class OwnershipRow:
+    category: str
+    name_zh: str
+    name_en: str
+    lead: str
+    assist: tuple[str, ...]
+    coordination_level: int
+    handle_within_hours: float
+    basis: str
+    where: Where
+
+
+@dataclass
+class RuleTest:
+    name: str
+    kind: str  # "decide" | "classify"
+    given: dict
+    expect: dict
+    where: Where
+
+
+@dataclass
+class RuleBook:
+    root: str
+    version: str  # content hash of every rule file, 12 hex chars
+    departments: dict[str, Department] = field(default_factory=dict)
+    violations: dict[str, Violation] = field(default_factory=dict)
+    benchmarks: dict[str, Benchmark] = field(default_factory=dict)
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+    stages: list[Stage] = field(default_factory=list)
+    ownership: list[OwnershipRow] = field(default_factory=list)
+    severity: Stage | None = None
+    tests: list[RuleTest] = field(default_factory=list)
+
+    def stage(self, name: str) -> Stage | None:
+        return next((s for s in self.stages if s.name == name), None)
+
+    def category(self, code: str) -> OwnershipRow | None:
+        return next((r for r in self.ownership if r.category == code), None)

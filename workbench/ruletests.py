@@ -1,0 +1,65 @@
+"""Run the YAML rule tests of a rulebook (`rules/tests/*.yaml`).
+
+Each test gives a case (``decide:``) or a report (``classify:``) and expects a
+subset of the output fields; a failure names its file, line and test, with the
+expected and actual values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbench.engine import Engine
+from workbench.errors import WorkbenchError
+from workbench.rulebook.model import RuleTest
+
+
+@dataclass
+class TestResult:
+    test: RuleTest
+    passed: bool
+    mismatches: list[tuple[str, object, object]]  # (field, expected, actual)
+    error: str = ""
+
+    def __str__(self) -> str:
+        head = f"{self.test.where}: {self.test.name}"
+        if self.error:
+            return f"{head}: error: {self.error}"
+        if self.passed:
+            return f"{head}: ok"
+        return head + ": " + "; ".join(f"{f}: expected {e!r}, got {a!r}" for f, e, a in self.mismatches)
+
+
+def run_rule_tests(engine: Engine, tests: list[RuleTest] | None = None) -> list[TestResult]:
+    results = []
+    for test in engine.rulebook.tests if tests is None else tests:
+        results.append(run_one(engine, test))
+    return results
+
+
+def run_one(engine: Engine, test: RuleTest) -> TestResult:
+    try:
+        answer = (engine.decide(test.given) if test.kind == "decide" else engine.classify(test.given)).to_dict()
+    except WorkbenchError as exc:
+        return TestResult(test, False, [], error=str(exc))
+    mismatches = []
+    for key, expected in test.expect.items():
+        actual = answer.get(key, _MISSING)
+        if not _same(expected, actual):
+            mismatches.append((key, expected, None if actual is _MISSING else actual))
+    return TestResult(test, not mismatches, mismatches)
+
+
+_MISSING = object()
+
+
+def _same(expected, actual) -> bool:
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return all(_same(v, actual.get(k, _MISSING)) for k, v in expected.items())
+    if isinstance(expected, list) and isinstance(actual, list):
+        if all(isinstance(x, str) for x in expected + actual):
+            return sorted(expected) == sorted(actual)
+        return len(expected) == len(actual) and all(_same(a, b) for a, b in zip(expected, actual))
+    if isinstance(expected, (int, float)) and isinstance(actual, (int, float)) and not isinstance(expected, bool) and not isinstance(actual, bool):
+        return abs(expected - actual) < 1e-9
+    return expected == actual
