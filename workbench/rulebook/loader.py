@@ -148,6 +148,10 @@ class _Reader:
             line = mark.line + 1 if mark else 1
             self.problems.append(Problem(self.rel(path), line, f"not valid YAML: {getattr(exc, 'problem', exc)}"))
             return None
+        except ValueError as exc:  # ruamel builds dates while parsing: 2025-13-01 lands here
+            line, token = _bad_date(text)
+            self.problems.append(Problem(self.rel(path), line, f"{token or 'a value'} is not a valid date YYYY-MM-DD ({exc}); effective_from must be a date"))
+            return None
         if not isinstance(data, CommentedMap):
             self.problems.append(Problem(self.rel(path), 1, "the file must be a mapping (key: value) at the top"))
             return None
@@ -678,6 +682,17 @@ class _Reader:
 
 
 _BAD = object()
+_DATE = re.compile(r"\b(\d{4}-\d{1,2}-\d{1,2})\b")
+
+
+def _bad_date(text: str) -> tuple[int, str]:
+    for number, line in enumerate(text.splitlines(), 1):
+        for token in _DATE.findall(line):
+            try:
+                dt.date.fromisoformat(token)
+            except ValueError:
+                return number, token
+    return 1, ""
 
 
 def _plain(value: Any) -> Any:
