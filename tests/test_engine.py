@@ -244,3 +244,13 @@ def test_cli_refuses_broken_rules(tmp_path):
     (root / "severity.yaml").write_text("stage: severity\nmode: first\nrows: [\n", encoding="utf-8")
     result = _cli("decide", "--rules", str(root), "-", stdin=json.dumps(case()))
     assert result.returncode == 1 and result.stdout == "" and "severity.yaml" in result.stderr
+
+
+def test_late_payment_surcharge_is_capped_at_the_fine(engine):
+    """domain.md §5 #29: 1,000 yuan unpaid 40 days after the period: 3% × 40 = 1,200, capped at 1,000."""
+    from workbench.engine.payment import late_payment_surcharge
+
+    out = late_payment_surcharge(engine.rulebook, 1000, 40)
+    assert out["surcharge_yuan"] == 1000 and out["capped"] and out["uncapped_yuan"] == 1200
+    assert late_payment_surcharge(engine.rulebook, 1000, 10)["surcharge_yuan"] == 300
+    assert "行政处罚法 第七十二条" in out["basis"]
