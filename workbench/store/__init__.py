@@ -1,0 +1,13 @@
+"""The store: SQLModel tables, engine/session helpers, migrations, demo county, import/export.
+
+    from workbench.store import session_scope, models
+    with session_scope() as s:          # one transaction
+        s.add(models.Report(...))
+
+See workbench/store/models.py for the conventions every app relies on.
+"""
+
+from workbench.store import models
+from workbench.store.db import StaleRecordError, dispose_engines, get_engine, resolve_url, session_scope
+
+__all__ = ["models", "get_engine", "session_scope", "resolve_url", "StaleRecordError", "dispose_engines"]

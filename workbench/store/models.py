@@ -1,0 +1,376 @@
+"""The tables the apps keep: SQLModel classes, one per record kind.
+
+Conventions (shared by every app):
+
+- Codes (department, violation, category, level) are the rulebook's codes,
+  stored as plain strings; the apps show their zh/en names from the rulebook.
+- Dates are ``date``; times are naive ``datetime`` in county local time
+  (Asia/Shanghai), the clock the deadlines are counted in.
+- Lists and small structures (facts, circumstances, basis, trace) are JSON
+  columns. Reassign them (``row.facts = {...}``), do not mutate in place: a
+  JSON column does not notice in-place changes.
+- Every mutable table has a ``version`` column used by SQLAlchemy for
+  optimistic locking: an UPDATE whose row changed since it was read fails
+  with ``StaleRecordError`` (see ``workbench.store.db``). Append-only tables
+  (report_event, rule_version, audit_log) have none.
+- ``planted_defects`` / ``planted_bias`` are the demo generator's record of
+  what it planted, used to measure the pre-check; never show them to reviewers.
+
+Column names are explicit and stable: other parts read them, and migrations
+(workbench/store/migrations) must follow every change here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Index, Text, UniqueConstraint
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, SQLModel
+
+__all__ = [
+    "Department", "Officer", "JudicialOffice", "Report", "ReportEvent", "CaseFile",
+    "RuleVersion", "ReviewSample", "ReviewSampleItem", "ReviewScore", "Scenario",
+    "TrainingExercise", "TrainingAttempt", "AuditLog", "REPORT_STATUSES", "OPEN_REPORT_STATUSES",
+    "CASE_DOCUMENTS", "DEFECT_KINDS", "metadata", "TABLES",
+]
+
+# 受理 → 立案 → 派遣 → 处置 → 核查 → 结案 (domain.md §4.2); cancelled = 作废 (not qualifying).
+REPORT_STATUSES = ("received", "filed", "dispatched", "handling", "verifying", "closed", "cancelled")
+OPEN_REPORT_STATUSES = ("received", "filed", "dispatched", "handling", "verifying")
+
+# Documents a case file can hold, by code; the demo and import use these names.
+CASE_DOCUMENTS = {
+    "filing_approval": ("立案审批表", "Case filing approval form"),
+    "inquiry_record": ("询问笔录", "Inquiry record"),
+    "inspection_record": ("现场检查笔录", "On-site inspection record"),
+    "penalty_notice": ("行政处罚告知书", "Prior notice of penalty"),
+    "hearing_notice": ("听证告知书", "Notice of hearing rights"),
+    "legal_review_opinion": ("法制审核意见", "Legal review opinion"),
+    "decision_document": ("处罚决定书", "Penalty decision document"),
+    "service_receipt": ("送达回证", "Proof of service"),
+}
+
+# Defects the demo generator plants (issue 3 item 3), by code.
+DEFECT_KINDS = {
+    "single_officer": ("执法人员不足两人", "Only one officer"),
+    "decision_over_90_days": ("超过九十日作出决定", "Decision later than 90 days after filing"),
+    "missing_hearing_notice": ("应告知听证未告知", "Hearing notice missing where a hearing right existed"),
+    "fine_outside_benchmark": ("罚款超出裁量基准", "Fine outside the benchmark"),
+    "time_barred": ("超过追责时效", "Penalty after the limitation period"),
+    "mitigation_not_applied": ("应从轻减轻未适用", "Mitigating circumstance proven but not applied"),
+}
+
+
+class Versioned:
+    """Optimistic locking on the ``version`` column (SQLAlchemy version_id_col)."""
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+def _json_list() -> Any:
+    return Field(default_factory=list, sa_type=JSON)
+
+
+def _json_dict() -> Any:
+    return Field(default_factory=dict, sa_type=JSON)
+
+
+class Department(Versioned, SQLModel, table=True):
+    """部门: an enforcement department, a township, a community office or the county leaders."""
+
+    __tablename__ = "department"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True, max_length=64)
+    name_zh: str
+    name_en: str
+    kind: str = Field(default="enforcement", max_length=32)  # enforcement | township | community | coordination | leadership
+    active: bool = True
+    version: int = 1
+
+
+class Officer(Versioned, SQLModel, table=True):
+    """执法人员: an officer holding an enforcement certificate (执法证)."""
+
+    __tablename__ = "officer"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, index=True, max_length=32)
+    name_masked: str  # e.g. 张*明; the full name is never stored
+    department_code: str = Field(foreign_key="department.code", index=True, max_length=64)
+    certificate_no: str = Field(unique=True, max_length=32)
+    domains: list = _json_list()  # violation codes the officer is trained in
+    ab_partner: Optional[str] = Field(default=None, max_length=32)  # A/B post partner's officer number
+    active: bool = True
+    planted_bias: Optional[float] = None  # demo generator's record: fines at this share of the range (0.5 = neutral)
+    version: int = 1
+
+
+class JudicialOffice(Versioned, SQLModel, table=True):
+    """司法所: a township judicial office (legal review, mediation)."""
+
+    __tablename__ = "judicial_office"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True, max_length=64)
+    name_zh: str
+    name_en: str
+    township: str
+    version: int = 1
+
+
+class Report(Versioned, SQLModel, table=True):
+    """事件报告: a reported event and the engine's classification of it."""
+
+    __tablename__ = "report"
+    __table_args__ = (
+        Index("ix_report_lead_status", "lead", "status"),
+        Index("ix_report_status_due", "status", "due_at"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, index=True, max_length=32)  # natural key, e.g. R2025-000123
+    source: str = Field(max_length=32)  # camera hotline call_centre patrol joint_patrol media leader
+    category: str = Field(index=True, max_length=64)
+    received_at: dt.datetime = Field(index=True)
+    community: Optional[str] = Field(default=None, max_length=64)
+    key_road: bool = False
+    location_text: Optional[str] = None
+    people_affected: int = 0
+    flags: list = _json_list()
+    description: Optional[str] = Field(default=None, sa_type=Text)
+    reporter_masked: Optional[str] = None
+    # the engine's classification (classify()) or the staff's override of it
+    severity: Optional[str] = Field(default=None, max_length=16)  # general | composite | major
+    lead: Optional[str] = Field(default=None, max_length=64)
+    assist: list = _json_list()
+    coordination_level: Optional[int] = None
+    escalate_to: list = _json_list()
+    handle_within_hours: Optional[float] = None
+    due_at: Optional[dt.datetime] = None
+    rules_version: Optional[str] = Field(default=None, max_length=32)
+    basis: list = _json_list()
+    trace: list = _json_list()
+    overridden: bool = False
+    override_reason: Optional[str] = None
+    override_by: Optional[str] = None
+    classification_by_engine: Optional[dict] = Field(default=None, sa_type=JSON)
+    # workflow
+    status: str = Field(default="received", max_length=16)
+    assigned_to: Optional[str] = Field(default=None, max_length=64)  # department now handling it
+    closed_at: Optional[dt.datetime] = None
+    created_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    updated_at: Optional[dt.datetime] = None
+    version: int = 1
+
+
+class ReportEvent(SQLModel, table=True):
+    """One step of a report's status history (append-only)."""
+
+    __tablename__ = "report_event"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True)
+    at: dt.datetime
+    who: str
+    action: str = Field(max_length=32)  # receive classify dispatch handle feedback verify close escalate override cancel note
+    from_status: Optional[str] = Field(default=None, max_length=16)
+    to_status: Optional[str] = Field(default=None, max_length=16)
+    note: Optional[str] = None
+    data: Optional[dict] = Field(default=None, sa_type=JSON)
+
+
+class CaseFile(Versioned, SQLModel, table=True):
+    """行政处罚案卷: one penalty case file, with what was decided and the documents held."""
+
+    __tablename__ = "case_file"
+    __table_args__ = (
+        Index("ix_case_violation_level", "violation", "level_applied"),
+        Index("ix_case_department_decision", "department_code", "decision_date"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, index=True, max_length=40)  # natural key (案号)
+    # party (当事人), masked in storage
+    party_kind: str = Field(max_length=16)  # person | organisation
+    party_name_masked: str
+    party_id_masked: Optional[str] = None
+    party_age: Optional[int] = None  # age at the time of the act
+    party_capacity: str = Field(default="full", max_length=16)  # full | limited | none
+    # the violation and its dates
+    violation: str = Field(max_length=64)
+    department_code: str = Field(foreign_key="department.code", max_length=64)
+    community: Optional[str] = Field(default=None, max_length=64)
+    act_date: dt.date
+    act_end_date: Optional[dt.date] = None
+    discovered_date: Optional[dt.date] = None
+    filing_date: Optional[dt.date] = None
+    decision_date: Optional[dt.date] = Field(default=None)
+    service_date: Optional[dt.date] = None
+    officers: list = _json_list()  # officer numbers
+    lead_officer: Optional[str] = Field(default=None, index=True, max_length=32)
+    facts: dict = _json_dict()
+    circumstances: list = _json_list()
+    # what was decided
+    penalize: bool = True
+    no_penalty_reason: Optional[str] = None
+    fine_yuan: Optional[int] = None
+    other_penalties: list = _json_list()
+    level_applied: Optional[str] = Field(default=None, max_length=16)
+    procedure: Optional[str] = Field(default=None, max_length=16)  # summary | general
+    documents: list = _json_list()  # codes of CASE_DOCUMENTS present in the file
+    # what the engine advised
+    rules_version: Optional[str] = Field(default=None, max_length=32)
+    recommended_level: Optional[str] = Field(default=None, max_length=16)
+    recommended_min: Optional[int] = None
+    recommended_max: Optional[int] = None
+    hearing_right: Optional[bool] = None
+    legal_review: Optional[bool] = None
+    status: str = Field(default="decided", max_length=16)  # open | decided | closed
+    planted_defects: list = _json_list()  # demo generator's record; never shown to reviewers
+    created_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    updated_at: Optional[dt.datetime] = None
+    version: int = 1
+
+
+class RuleVersion(SQLModel, table=True):
+    """A published rule version (append-only): what changed, by whom, why."""
+
+    __tablename__ = "rule_version"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    file: str  # path under rules/, e.g. discretion/street_vending.yaml
+    violation: Optional[str] = Field(default=None, index=True, max_length=64)
+    effective_from: Optional[dt.date] = None
+    content_hash: str = Field(max_length=64)  # hash of the published file
+    rules_version: Optional[str] = Field(default=None, max_length=32)  # rulebook hash after publishing
+    author: str
+    reason: str
+    published_at: dt.datetime
+    content: Optional[str] = Field(default=None, sa_type=Text)  # the file as published
+
+
+class ReviewSample(Versioned, SQLModel, table=True):
+    """案卷评查抽样: a reproducible draw of case files for review."""
+
+    __tablename__ = "review_sample"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    method: str = Field(max_length=32)  # random | stratified | risk_weighted
+    seed: int
+    size: int
+    params: dict = _json_dict()  # filters and strata as drawn
+    created_by: str
+    created_at: dt.datetime
+    rules_version: Optional[str] = Field(default=None, max_length=32)
+    status: str = Field(default="open", max_length=16)  # open | closed
+    version: int = 1
+
+
+class ReviewSampleItem(SQLModel, table=True):
+    """One case file in a review sample (its place in the draw and its stratum)."""
+
+    __tablename__ = "review_sample_item"
+    __table_args__ = (UniqueConstraint("sample_id", "case_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    sample_id: int = Field(foreign_key="review_sample.id", index=True)
+    case_id: int = Field(foreign_key="case_file.id", index=True)
+    position: int
+    stratum: Optional[str] = None
+    findings: list = _json_list()  # automatic pre-check findings at draw time
+
+
+class ReviewScore(Versioned, SQLModel, table=True):
+    """A reviewer's score of one case file against the review checklist."""
+
+    __tablename__ = "review_score"
+    __table_args__ = (UniqueConstraint("sample_id", "case_id", "reviewer"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    sample_id: Optional[int] = Field(default=None, foreign_key="review_sample.id", index=True)
+    case_id: int = Field(foreign_key="case_file.id", index=True)
+    reviewer: str
+    items: dict = _json_dict()  # checklist item id -> {points, deducted, note}
+    findings: list = _json_list()  # pre-check findings the reviewer confirmed or dismissed
+    total: Optional[float] = None
+    grade: Optional[str] = Field(default=None, max_length=16)  # excellent good pass fail
+    veto: bool = False
+    comment: Optional[str] = None
+    status: str = Field(default="draft", max_length=16)  # draft | final
+    scored_at: Optional[dt.datetime] = None
+    rules_version: Optional[str] = Field(default=None, max_length=32)
+    version: int = 1
+
+
+class Scenario(Versioned, SQLModel, table=True):
+    """A training scenario (loaded from data/scenarios/ or written by a trainer)."""
+
+    __tablename__ = "scenario"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True, max_length=64)
+    kind: str = Field(default="decide", max_length=16)  # decide | classify
+    title_zh: str
+    title_en: str
+    text_zh: Optional[str] = Field(default=None, sa_type=Text)
+    text_en: Optional[str] = Field(default=None, sa_type=Text)
+    input: dict = _json_dict()  # case or report as for decide()/classify()
+    expected: Optional[dict] = Field(default=None, sa_type=JSON)  # optional fixed answer; else the engine's
+    source: Optional[str] = None  # file it came from
+    difficulty: Optional[int] = None
+    tags: list = _json_list()
+    active: bool = True
+    version: int = 1
+
+
+class TrainingExercise(Versioned, SQLModel, table=True):
+    """A set of scenarios given to a cohort."""
+
+    __tablename__ = "training_exercise"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    cohort: Optional[str] = None
+    scenario_codes: list = _json_list()
+    created_by: str
+    created_at: dt.datetime
+    opens_at: Optional[dt.datetime] = None
+    closes_at: Optional[dt.datetime] = None
+    status: str = Field(default="open", max_length=16)
+    version: int = 1
+
+
+class TrainingAttempt(Versioned, SQLModel, table=True):
+    """One trainee's answer to one scenario, graded by the engine."""
+
+    __tablename__ = "training_attempt"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    exercise_id: Optional[int] = Field(default=None, foreign_key="training_exercise.id", index=True)
+    scenario_code: str = Field(index=True, max_length=64)
+    trainee: str = Field(index=True)  # officer number or a name
+    cohort: Optional[str] = None
+    answers: dict = _json_dict()
+    expected: Optional[dict] = Field(default=None, sa_type=JSON)  # the engine's answer at grading time
+    grades: dict = _json_dict()  # field -> {correct, expected, given, basis}
+    score: Optional[float] = None
+    rules_version: Optional[str] = Field(default=None, max_length=32)
+    started_at: Optional[dt.datetime] = None
+    submitted_at: Optional[dt.datetime] = None
+    version: int = 1
+
+
+class AuditLog(SQLModel, table=True):
+    """Append-only record of every change: who, what, when, before and after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(index=True)
+    who: str
+    action: str = Field(max_length=64)
+    entity: str = Field(max_length=64)
+    entity_id: Optional[str] = Field(default=None, max_length=64)
+    before: Optional[Any] = Field(default=None, sa_type=JSON)
+    after: Optional[Any] = Field(default=None, sa_type=JSON)
+    note: Optional[str] = None
+
+
+metadata = SQLModel.metadata
+TABLES = [
+    Department, Officer, JudicialOffice, Report, ReportEvent, CaseFile, RuleVersion,
+    ReviewSample, ReviewSampleItem, ReviewScore, Scenario, TrainingExercise, TrainingAttempt, AuditLog,
+]
