@@ -47,7 +47,8 @@ class Decision:
     rules_version: str
     benchmark_version: str | None
     other_penalties: list[str]
-    mitigation: list[str]
+    mitigation: list[str]  # ids of the mitigation rows that hold (Arts. 30-32)
+    mandatory_mitigation: bool  # one of them is 应当 (shall), not 可以 (may)
     trace: list[dict]
 
     def to_dict(self) -> dict:
@@ -182,6 +183,7 @@ class Engine:
             benchmark_version=str(version.effective_from),
             other_penalties=others,
             mitigation=mitigation,
+            mandatory_mitigation=bool(state.get("mandatory_mitigation")),
             trace=trace,
         )
 
@@ -193,7 +195,7 @@ class Engine:
             violation=case.violation, penalize=False, reason=state.get("reason"), level=None, fine_yuan=None,
             department=violation.department, procedure=None, hearing_right=False, legal_review=False,
             within_benchmark=within, basis=basis, rules_version=self.rulebook.version, benchmark_version=None,
-            other_penalties=list(state.get("measures") or []), mitigation=[], trace=trace,
+            other_penalties=list(state.get("measures") or []), mitigation=[], mandatory_mitigation=False, trace=trace,
         )
 
     def _run_stage(self, stage: Stage, event: dict, state: dict, trace: list, basis: list) -> None:
