@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 from pathlib import Path
 
@@ -51,5 +52,9 @@ def _extra(root: Path) -> list:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError:
             continue
-        problems += getattr(module, function)(target)
+        validate = getattr(module, function)
+        if "rules_dir" in inspect.signature(validate).parameters:
+            problems += validate(target, rules_dir=root)
+        else:
+            problems += validate(target)
     return problems
