@@ -291,6 +291,8 @@ def _mandatory_mitigation(d: dict[str, Any], engine: Any = None) -> bool:
     that set ``mandatory_mitigation`` (not the discretionary Art. 31 row) are
     read from the rulebook itself.
     """
+    if d.get("mandatory_mitigation") is not None:
+        return bool(d["mandatory_mitigation"])
     fired = set(d.get("mitigation") or [])
     if not fired:
         return False
