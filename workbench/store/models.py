@@ -4,8 +4,9 @@ Conventions (shared by every app):
 
 - Codes (department, violation, category, level) are the rulebook's codes,
   stored as plain strings; the apps show their zh/en names from the rulebook.
-- Dates are ``date``; times are naive ``datetime`` in county local time
-  (Asia/Shanghai), the clock the deadlines are counted in.
+- Dates are ``date``; times are NAIVE ``datetime`` in county local time
+  (Asia/Shanghai), the clock the deadlines are counted in (plain DateTime
+  columns, not SQLModel's UTC type: pass ``datetime.now()``, not an aware value).
 - Lists and small structures (facts, circumstances, basis, trace) are JSON
   columns. Reassign them (``row.facts = {...}``), do not mutate in place: a
   JSON column does not notice in-place changes.
@@ -25,14 +26,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Index, Text, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 __all__ = [
     "Department", "Officer", "JudicialOffice", "Report", "ReportEvent", "CaseFile",
     "RuleVersion", "ReviewSample", "ReviewSampleItem", "ReviewScore", "Scenario",
-    "TrainingExercise", "TrainingAttempt", "AuditLog", "REPORT_STATUSES", "OPEN_REPORT_STATUSES",
+    "TrainingExercise", "TrainingAttempt", "AuditLog", "StoreMeta", "REPORT_STATUSES", "OPEN_REPORT_STATUSES",
     "CASE_DOCUMENTS", "DEFECT_KINDS", "metadata", "TABLES",
 ]
 
@@ -124,15 +125,11 @@ class Report(Versioned, SQLModel, table=True):
     """事件报告: a reported event and the engine's classification of it."""
 
     __tablename__ = "report"
-    __table_args__ = (
-        Index("ix_report_lead_status", "lead", "status"),
-        Index("ix_report_status_due", "status", "due_at"),
-    )
     id: Optional[int] = Field(default=None, primary_key=True)
     number: str = Field(unique=True, index=True, max_length=32)  # natural key, e.g. R2025-000123
     source: str = Field(max_length=32)  # camera hotline call_centre patrol joint_patrol media leader
     category: str = Field(index=True, max_length=64)
-    received_at: dt.datetime = Field(index=True)
+    received_at: dt.datetime = Field(sa_type=DateTime, index=True)
     community: Optional[str] = Field(default=None, max_length=64)
     key_road: bool = False
     location_text: Optional[str] = None
@@ -147,7 +144,7 @@ class Report(Versioned, SQLModel, table=True):
     coordination_level: Optional[int] = None
     escalate_to: list = _json_list()
     handle_within_hours: Optional[float] = None
-    due_at: Optional[dt.datetime] = None
+    due_at: Optional[dt.datetime] = Field(default=None, sa_type=DateTime)
     rules_version: Optional[str] = Field(default=None, max_length=32)
     basis: list = _json_list()
     trace: list = _json_list()
@@ -158,9 +155,9 @@ class Report(Versioned, SQLModel, table=True):
     # workflow
     status: str = Field(default="received", max_length=16)
     assigned_to: Optional[str] = Field(default=None, max_length=64)  # department now handling it
-    closed_at: Optional[dt.datetime] = None
-    created_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
-    updated_at: Optional[dt.datetime] = None
+    closed_at: Optional[dt.datetime] = Field(default=None, sa_type=DateTime)
+    created_at: dt.datetime = Field(sa_type=DateTime, default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    updated_at: Optional[dt.datetime] = Field(default=None, sa_type=DateTime)
     version: int = 1
 
 
@@ -170,7 +167,7 @@ class ReportEvent(SQLModel, table=True):
     __tablename__ = "report_event"
     id: Optional[int] = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="report.id", index=True)
-    at: dt.datetime
+    at: dt.datetime = Field(sa_type=DateTime)
     who: str
     action: str = Field(max_length=32)  # receive classify dispatch handle feedback verify close escalate override cancel note
     from_status: Optional[str] = Field(default=None, max_length=16)
@@ -183,10 +180,6 @@ class CaseFile(Versioned, SQLModel, table=True):
     """行政处罚案卷: one penalty case file, with what was decided and the documents held."""
 
     __tablename__ = "case_file"
-    __table_args__ = (
-        Index("ix_case_violation_level", "violation", "level_applied"),
-        Index("ix_case_department_decision", "department_code", "decision_date"),
-    )
     id: Optional[int] = Field(default=None, primary_key=True)
     number: str = Field(unique=True, index=True, max_length=40)  # natural key (案号)
     # party (当事人), masked in storage
@@ -226,8 +219,8 @@ class CaseFile(Versioned, SQLModel, table=True):
     legal_review: Optional[bool] = None
     status: str = Field(default="decided", max_length=16)  # open | decided | closed
     planted_defects: list = _json_list()  # demo generator's record; never shown to reviewers
-    created_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
-    updated_at: Optional[dt.datetime] = None
+    created_at: dt.datetime = Field(sa_type=DateTime, default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    updated_at: Optional[dt.datetime] = Field(default=None, sa_type=DateTime)
     version: int = 1
 
 
@@ -243,7 +236,7 @@ class RuleVersion(SQLModel, table=True):
     rules_version: Optional[str] = Field(default=None, max_length=32)  # rulebook hash after publishing
     author: str
     reason: str
-    published_at: dt.datetime
+    published_at: dt.datetime = Field(sa_type=DateTime)
     content: Optional[str] = Field(default=None, sa_type=Text)  # the file as published
 
 
@@ -258,7 +251,7 @@ class ReviewSample(Versioned, SQLModel, table=True):
     size: int
     params: dict = _json_dict()  # filters and strata as drawn
     created_by: str
-    created_at: dt.datetime
+    created_at: dt.datetime = Field(sa_type=DateTime)
     rules_version: Optional[str] = Field(default=None, max_length=32)
     status: str = Field(default="open", max_length=16)  # open | closed
     version: int = 1
@@ -293,7 +286,7 @@ class ReviewScore(Versioned, SQLModel, table=True):
     veto: bool = False
     comment: Optional[str] = None
     status: str = Field(default="draft", max_length=16)  # draft | final
-    scored_at: Optional[dt.datetime] = None
+    scored_at: Optional[dt.datetime] = Field(default=None, sa_type=DateTime)
     rules_version: Optional[str] = Field(default=None, max_length=32)
     version: int = 1
 
@@ -327,9 +320,9 @@ class TrainingExercise(Versioned, SQLModel, table=True):
     cohort: Optional[str] = None
     scenario_codes: list = _json_list()
     created_by: str
-    created_at: dt.datetime
-    opens_at: Optional[dt.datetime] = None
-    closes_at: Optional[dt.datetime] = None
+    created_at: dt.datetime = Field(sa_type=DateTime)
+    opens_at: Optional[dt.datetime] = Field(default=None, sa_type=DateTime)
+    closes_at: Optional[dt.datetime] = Field(default=None, sa_type=DateTime)
     status: str = Field(default="open", max_length=16)
     version: int = 1
 
@@ -348,8 +341,8 @@ class TrainingAttempt(Versioned, SQLModel, table=True):
     grades: dict = _json_dict()  # field -> {correct, expected, given, basis}
     score: Optional[float] = None
     rules_version: Optional[str] = Field(default=None, max_length=32)
-    started_at: Optional[dt.datetime] = None
-    submitted_at: Optional[dt.datetime] = None
+    started_at: Optional[dt.datetime] = Field(default=None, sa_type=DateTime)
+    submitted_at: Optional[dt.datetime] = Field(default=None, sa_type=DateTime)
     version: int = 1
 
 
@@ -359,7 +352,7 @@ class AuditLog(SQLModel, table=True):
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
     id: Optional[int] = Field(default=None, primary_key=True)
-    at: dt.datetime = Field(index=True)
+    at: dt.datetime = Field(sa_type=DateTime, index=True)
     who: str
     action: str = Field(max_length=64)
     entity: str = Field(max_length=64)
@@ -369,8 +362,16 @@ class AuditLog(SQLModel, table=True):
     note: Optional[str] = None
 
 
+class StoreMeta(SQLModel, table=True):
+    """Key/value facts about this database (e.g. how the demo county was built)."""
+
+    __tablename__ = "store_meta"
+    key: str = Field(primary_key=True, max_length=64)
+    value: Optional[str] = None
+
+
 metadata = SQLModel.metadata
 TABLES = [
     Department, Officer, JudicialOffice, Report, ReportEvent, CaseFile, RuleVersion,
-    ReviewSample, ReviewSampleItem, ReviewScore, Scenario, TrainingExercise, TrainingAttempt, AuditLog,
+    ReviewSample, ReviewSampleItem, ReviewScore, Scenario, TrainingExercise, TrainingAttempt, AuditLog, StoreMeta,
 ]
