@@ -159,7 +159,6 @@ def draw(population: Population, method: str, seed: int, size: int | None = None
                                       "quota": round(float(size * counts[h] / len(pop)), 3), "drawn": int(alloc[h])})
         picked = np.concatenate(chosen)
         sample.case_ids = [_plain(c) for c in pop.case_ids[picked]]
-        params["size"] = len(sample.case_ids)
     else:  # risk-weighted: Efraimidis–Spirakis weighted sampling without replacement
         if not isinstance(risk_weight, (int, float)) or isinstance(risk_weight, bool) or risk_weight < 1:
             raise InputError("risk_weight", f"must be a number ≥ 1, not {risk_weight!r}")
@@ -179,6 +178,7 @@ def draw(population: Population, method: str, seed: int, size: int | None = None
                                    "expected_share": round(w * in_pop / total_weight, 4) if total_weight else 0.0,
                                    "drawn": int(mask[picked].sum())})
         sample.allocation = _allocation_table(pop, picked)
+    params["drawn"] = len(sample.case_ids)
     return sample
 
 
