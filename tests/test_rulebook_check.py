@@ -58,6 +58,7 @@ BROKEN = [
     ("severity value unknown", "severity.yaml", "set: {severity: general}", "set: {severity: minor}", "id: general", r"set.severity must be one of"),
     ("regex with a CJK range", SV, "when: {area_m2: {\"<\": 3}}", "when: {violation: {matches: \"[一-龥]+\"}}", "sv_light", r"crashes durable_rules"),
     ("rule test names an unknown code", "tests/fixture.yaml", "violation: street_vending", "violation: street_vendin", "- name: small area", r"unknown violation 'street_vendin'"),
+    ("benchmark adds a penalty", SV, "{id: sv_heavy, level: heavier,", "{id: sv_heavy, other_penalties: [suspension], level: heavier,", "sv_heavy", r"may not add a penalty"),
     ("fact type unknown", "catalogue.yaml", "area_m2: {type: number", "area_m2: {type: float", "area_m2: {type: float", r"type must be one of"),
 ]
 

@@ -9,6 +9,8 @@
 - gaps (a possible case that no row matches) and unreachable rows (every case
   a row covers is taken by an earlier row), found by evaluating the table on
   probe points built from the thresholds the conditions use;
+- a row adding a penalty the catalogue's penalty article does not allow
+  (a benchmark may not create penalties, Art. 16);
 - rule tests naming unknown codes.
 """
 
@@ -20,7 +22,7 @@ from typing import Iterable
 
 from workbench.rulebook.pyeval import holds
 from workbench.errors import Problem
-from workbench.rulebook.model import LEVEL_RANK, PARTY_KINDS, CIRCUMSTANCES, RuleBook, Stage
+from workbench.rulebook.model import CIRCUMSTANCES, LEVEL_RANK, OTHER_PENALTIES, PARTY_KINDS, RuleBook, Stage
 
 MAX_PROBES = 40_000
 _ABSENT = object()
@@ -66,6 +68,11 @@ def _fines(book: RuleBook, code: str, version) -> list[Problem]:
             _, smin, smax = violation.fine_rate
             if high > smax or (low < smin and not below_ok):
                 out.append(Problem(row.where.path, row.where.line, f"{row.id}: fine_rate [{low}, {high}] is outside the statutory [{smin}, {smax}]"))
+    for row in rows:
+        added = [p for p in row.other_penalties if p in OTHER_PENALTIES and p not in violation.other_penalties]
+        if added:
+            out.append(Problem(row.where.path, row.where.line,
+                               f"{row.id}: penalty {', '.join(added)} is not among those {violation.penalty_basis} allows (catalogue); a benchmark may not add a penalty (行政处罚法 第十六条)"))
     for a, b in itertools.combinations(rows, 2):
         lo, hi = (a, b) if LEVEL_RANK[a.level] <= LEVEL_RANK[b.level] else (b, a)
         for label, ra, rb in _ranges(lo, hi):
