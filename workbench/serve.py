@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -131,10 +132,16 @@ def serve(opts: ServeOptions) -> int:
         print(f"  token 令牌: {opts.token}", flush=True)
     else:
         print("  no token: only this machine can connect (127.0.0.1)", flush=True)
-    if opts.db_url:
-        print(f"  database:   {_redact(opts.db_url)}", flush=True)
+    database = opts.db_url or os.environ.get("WORKBENCH_DB_URL")
+    if database:
+        print(f"  database:   {_redact(database)}", flush=True)
     print("  stop with Ctrl-C", flush=True)
     process = subprocess.Popen(build_command(opts), env=environment(opts))
+
+    def stop(_signum, _frame):  # a TERM to `workbench serve` stops Voila too (no orphan server)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         return process.wait()
     except KeyboardInterrupt:
@@ -144,6 +151,8 @@ def serve(opts: ServeOptions) -> int:
         except subprocess.TimeoutExpired:
             process.kill()
             return process.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _redact(url: str) -> str:
