@@ -41,25 +41,26 @@ __all__ = [
 REPORT_STATUSES = ("received", "filed", "dispatched", "handling", "verifying", "closed", "cancelled")
 OPEN_REPORT_STATUSES = ("received", "filed", "dispatched", "handling", "verifying")
 
-# Documents a case file can hold, by code; the demo and import use these names.
+# Documents a case file can hold, by code (the same codes as workbench.review.precheck.DOCUMENTS).
 CASE_DOCUMENTS = {
     "filing_approval": ("立案审批表", "Case filing approval form"),
-    "inquiry_record": ("询问笔录", "Inquiry record"),
-    "inspection_record": ("现场检查笔录", "On-site inspection record"),
+    "interview_record": ("询问笔录", "Inquiry record"),
+    "site_inspection_record": ("现场检查笔录", "On-site inspection record"),
     "penalty_notice": ("行政处罚告知书", "Prior notice of penalty"),
     "hearing_notice": ("听证告知书", "Notice of hearing rights"),
     "legal_review_opinion": ("法制审核意见", "Legal review opinion"),
-    "decision_document": ("处罚决定书", "Penalty decision document"),
+    "decision": ("处罚决定书", "Penalty decision document"),
     "service_receipt": ("送达回证", "Proof of service"),
 }
 
-# Defects the demo generator plants (issue 3 item 3), by code.
+# Defects the demo generator plants (issue 3 item 3), by the pre-check finding
+# code that should catch each (workbench.review.precheck.FINDINGS).
 DEFECT_KINDS = {
-    "single_officer": ("执法人员不足两人", "Only one officer"),
+    "officers_fewer_than_two": ("执法人员不足两人", "Only one officer"),
     "decision_over_90_days": ("超过九十日作出决定", "Decision later than 90 days after filing"),
-    "missing_hearing_notice": ("应告知听证未告知", "Hearing notice missing where a hearing right existed"),
+    "hearing_notice_missing": ("应告知听证未告知", "Hearing notice missing where a hearing right existed"),
     "fine_outside_benchmark": ("罚款超出裁量基准", "Fine outside the benchmark"),
-    "time_barred": ("超过追责时效", "Penalty after the limitation period"),
+    "time_barred": ("超过追责时效仍处罚", "Penalty after the limitation period"),
     "mitigation_not_applied": ("应从轻减轻未适用", "Mitigating circumstance proven but not applied"),
 }
 
@@ -198,6 +199,7 @@ class CaseFile(Versioned, SQLModel, table=True):
     filing_date: Optional[dt.date] = None
     decision_date: Optional[dt.date] = Field(default=None)
     service_date: Optional[dt.date] = None
+    served_on_spot: bool = False  # summary procedure: decision handed over on the spot
     officers: list = _json_list()  # officer numbers
     lead_officer: Optional[str] = Field(default=None, index=True, max_length=32)
     facts: dict = _json_dict()
@@ -206,7 +208,8 @@ class CaseFile(Versioned, SQLModel, table=True):
     penalize: bool = True
     no_penalty_reason: Optional[str] = None
     fine_yuan: Optional[int] = None
-    other_penalties: list = _json_list()
+    other_penalties: list = _json_list()  # Art. 9 penalties beside the fine (warning, confiscation, ...)
+    measures: list = _json_list()  # measures that are not penalties (order_to_correct, demolition, ...)
     level_applied: Optional[str] = Field(default=None, max_length=16)
     procedure: Optional[str] = Field(default=None, max_length=16)  # summary | general
     documents: list = _json_list()  # codes of CASE_DOCUMENTS present in the file
