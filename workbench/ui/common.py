@@ -30,7 +30,8 @@ ignore the change (the value is restored afterwards).
 
 Errors — wrap every callback::
 
-    status = StatusBar()                     # HTML, class wb-status (+ wb-error / wb-ok)
+    status = StatusBar(i18n)                 # HTML, class wb-status (+ wb-error / wb-ok / wb-info)
+    status.say("ok", "saved", number="R1")   # by key: follows the language; status.ok("text") for fixed text
     button.on_click(safe_callback(on_submit, status, i18n))
 
 A :class:`~workbench.errors.WorkbenchError` (bad input, a rule that cannot be
@@ -164,6 +165,8 @@ class I18n:
         """Label a selection widget's options by message key; values stay as given."""
         self._option_bindings.append((widget, list(options)))
         self._apply_options(widget, options)
+        if getattr(widget, "index", 0) is None and options:
+            widget.index = 0  # a new selection widget starts on its first option, as with options= in its constructor
         return widget
 
     def rebind_options(self, widget, options: list[tuple[str, Any]]) -> None:
@@ -235,14 +238,38 @@ def label(i18n: I18n, key: str, tag: str = "span", cls: str | None = None) -> wi
 # --------------------------------------------------------------------------- errors
 
 
-class StatusBar(widgets.HTML):
-    """One line telling the user what just happened; class wb-status, plus wb-ok / wb-error / wb-info."""
+class MessageKey(str):
+    """A message key passed as a format value to StatusBar.say: translated too."""
 
-    def __init__(self, **kwargs):
+
+class StatusBar(widgets.HTML):
+    """One line telling the user what just happened; class wb-status, plus wb-ok / wb-error / wb-info.
+
+    ``say(kind, key, **fmt)`` shows a message by key, re-rendered when the
+    language changes (a value wrapped in ``MessageKey`` is translated as well);
+    ``ok/info/error(text)`` show fixed text.
+    """
+
+    def __init__(self, i18n: I18n | None = None, **kwargs):
         super().__init__(**kwargs)
         self.add_class("wb-status")
         self.kind = ""
         self.text = ""
+        self.i18n = i18n
+        self._said: tuple[str, str, dict] | None = None
+        if i18n is not None:
+            i18n.on_change(lambda _lang: self._resay())
+
+    def say(self, kind: str, key: str, **fmt) -> None:
+        i18n = self.i18n or I18n()
+        self._said = (kind, key, fmt)
+        values = {k: i18n.t(v) if isinstance(v, MessageKey) else v for k, v in fmt.items()}
+        self._show(f"wb-{kind}", i18n.t(key, **values))
+        self._said = (kind, key, fmt)
+
+    def _resay(self) -> None:
+        if self._said is not None:
+            self.say(*self._said[:2], **self._said[2])
 
     def ok(self, text: str) -> None:
         self._show("wb-ok", text)
@@ -257,6 +284,7 @@ class StatusBar(widgets.HTML):
         self._show("", "")
 
     def _show(self, kind: str, text: str) -> None:
+        self._said = None
         for cls in ("wb-ok", "wb-error", "wb-info"):
             if cls in self._dom_classes and cls != kind:
                 self.remove_class(cls)
@@ -286,12 +314,14 @@ def safe_callback(fn: Callable, status: StatusBar, i18n: I18n | None = None) -> 
         except WorkbenchError as exc:
             _setup_logging()
             log.warning("%s: %s", getattr(fn, "__qualname__", fn), exc)
-            status.error(i18n.t("error_input", message=str(exc)))
+            status.i18n = status.i18n or i18n
+            status.say("error", "error_input", message=str(exc))
         except Exception:  # noqa: BLE001 - the point: never a silent failure, never a traceback on the page
             _setup_logging()
             ref = f"{os.getpid()}-{next(_refs)}"
             log.exception("callback %s failed (ref %s)", getattr(fn, "__qualname__", fn), ref)
-            status.error(i18n.t("error_internal", ref=ref))
+            status.i18n = status.i18n or i18n
+            status.say("error", "error_internal", ref=ref)
         return None
 
     wrapper.__wrapped__ = fn
