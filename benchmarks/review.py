@@ -65,7 +65,7 @@ def case_file(cols: dict[str, np.ndarray], i: int) -> dict:
         "procedure": "general",
         "officers": int(cols["officers"][i]),
         "penalty": {"fine_yuan": int(cols["fine"][i]), "other": []},
-        "documents": ["filing_approval", "inquiry_record", "penalty_notice", "decision_document", "service_receipt"],
+        "documents": ["filing_approval", "interview_record", "penalty_notice", "decision", "service_receipt"],
     }
 
 

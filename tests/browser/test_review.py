@@ -26,7 +26,7 @@ def wb_seed(url):
                 service_date=dt.date(2024, 4, 22), officers=["BO1"] if i % 4 == 0 else ["BO1", "BO2"],
                 facts={"area_m2": 6, "repeat_count": 0, "key_road": False}, circumstances=[], fine_yuan=300,
                 other_penalties=[], procedure="general",
-                documents=["filing_approval", "inquiry_record", "penalty_notice", "decision_document", "service_receipt"]))
+                documents=["filing_approval", "interview_record", "penalty_notice", "decision", "service_receipt"]))
 
 
 def test_draw_score_and_download(page, wb_server, wb, tmp_path):

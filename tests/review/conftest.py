@@ -31,7 +31,7 @@ def make_case(number, department, *, officers=("O1", "O2"), fine=300, decision="
         filing_date=d(filing) if filing else None, decision_date=d(decision), service_date=d(service or decision),
         officers=list(officers), facts={"area_m2": 6, "repeat_count": 0, "key_road": False}, circumstances=[],
         fine_yuan=fine, other_penalties=[], procedure=procedure,
-        documents=documents if documents is not None else ["filing_approval", "inquiry_record", "penalty_notice", "decision_document", "service_receipt"],
+        documents=documents if documents is not None else ["filing_approval", "interview_record", "penalty_notice", "decision", "service_receipt"],
         planted_defects=list(planted),
     )
 

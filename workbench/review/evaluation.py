@@ -11,14 +11,17 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterable
 
-# planted defect kind (workbench.store.models.DEFECT_KINDS) -> pre-check finding code
+# planted defect kind (workbench.store.models.DEFECT_KINDS: the finding codes themselves,
+# plus the generator's earlier names) -> pre-check finding code
 PLANTED_TO_FINDING = {
-    "single_officer": "officers_fewer_than_two",
+    "officers_fewer_than_two": "officers_fewer_than_two",
     "decision_over_90_days": "decision_over_90_days",
-    "missing_hearing_notice": "hearing_notice_missing",
+    "hearing_notice_missing": "hearing_notice_missing",
     "fine_outside_benchmark": "fine_outside_benchmark",
     "time_barred": "time_barred",
     "mitigation_not_applied": "mitigation_not_applied",
+    "single_officer": "officers_fewer_than_two",
+    "missing_hearing_notice": "hearing_notice_missing",
 }
 
 
@@ -44,7 +47,7 @@ def score_against_planted(pairs: Iterable[tuple[list[str], list[str]]]) -> dict[
         key = ("tp" if counted else "fn") if expected else ("fp" if counted else "tn")
         files[key] += 1
     per_kind = {}
-    for code in PLANTED_TO_FINDING.values():
+    for code in dict.fromkeys(PLANTED_TO_FINDING.values()):
         per_kind[code] = {"planted": tp[code] + fn[code], "found": tp[code] + fp[code], "true_positive": tp[code],
                           "recall": _ratio(tp[code], tp[code] + fn[code]), "precision": _ratio(tp[code], tp[code] + fp[code])}
     all_tp, all_fn, all_fp = sum(tp.values()), sum(fn.values()), sum(fp.values())

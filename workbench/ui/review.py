@@ -126,6 +126,9 @@ MESSAGES = {
     "col_section": {"zh": "部分", "en": "Section"},
     "reviewed_n": {"zh": "已评 {n} / 抽取 {drawn}，平均分 {avg}", "en": "Reviewed {n} of {drawn}, average {avg}"},
     "drawing": {"zh": "正在抽样和预检…", "en": "Drawing and pre-checking…"},
+    "proc_all": {"zh": "全部", "en": "All"},
+    "proc_general": {"zh": "一般程序", "en": "General procedure 一般程序"},
+    "proc_summary": {"zh": "简易程序", "en": "Summary procedure 简易程序"},
     "g_excellent": {"zh": "优秀", "en": "Excellent 优秀"},
     "g_good": {"zh": "良好", "en": "Good 良好"},
     "g_pass": {"zh": "合格", "en": "Pass 合格"},
@@ -204,6 +207,10 @@ class ReviewDesk:
         self.margin = t.bind(widgets.BoundedFloatText(value=p("sample_margin"), min=0.005, max=0.5, step=0.01), "description", "margin")
         self.min_per = t.bind(widgets.BoundedIntText(value=int(p("sample_min_per_department")), min=0, max=1000), "description", "min_per")
         self.risk_weight = t.bind(widgets.BoundedFloatText(value=p("risk_weight_with_findings"), min=1, max=100), "description", "risk_weight")
+        self.procedure = widgets.Dropdown(layout=widgets.Layout(width="360px"))
+        t.bind_options(self.procedure, [("proc_all", None), ("proc_general", "general"), ("proc_summary", "summary")])
+        t.bind(self.procedure, "description", "procedure")
+        self.procedure.add_class("wb-review-procedure")
         self.date_from = t.bind(widgets.DatePicker(), "description", "date_from")
         self.date_to = t.bind(widgets.DatePicker(), "description", "date_to")
         self.draw_button = t.bind(widgets.Button(button_style="primary", icon="random"), "description", "draw")
@@ -228,7 +235,7 @@ class ReviewDesk:
             widgets.HBox([self.seed, self.size_mode]),
             widgets.HBox([self.size, self.confidence, self.margin]),
             widgets.HBox([self.min_per, self.risk_weight]),
-            widgets.HBox([self.date_from, self.date_to]),
+            widgets.HBox([self.date_from, self.date_to, self.procedure]),
             widgets.HBox([self.draw_button, self.verify_button]),
         ])
         return widgets.VBox([form, self.draw_info, self.allocation_table.widget, self.weights_table.widget,
@@ -251,7 +258,8 @@ class ReviewDesk:
                 name=self.name.value, method=self.method.value, seed=int(self.seed.value), created_by=who,
                 size=None if calc else int(self.size.value), confidence=float(self.confidence.value), margin=float(self.margin.value),
                 min_per_stratum=int(self.min_per.value), risk_weight=float(self.risk_weight.value),
-                date_from=self.date_from.value, date_to=self.date_to.value, url=self.url, checklist=self.checklist)
+                date_from=self.date_from.value, date_to=self.date_to.value, procedure=self.procedure.value,
+                url=self.url, checklist=self.checklist)
         finally:
             self.progress.done()
         self._show_draw(sample)
