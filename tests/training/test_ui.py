@@ -1,0 +1,124 @@
+"""The Training room driven headless: trainer builds and opens, trainee answers and sees feedback, results, authoring."""
+
+import pytest
+
+from workbench.training.grading import expected_answers
+from workbench.ui import training
+
+
+@pytest.fixture()
+def room(db_url):
+    return training.build(db_url)
+
+
+def test_trainer_builds_exercise_and_trainee_takes_it(room, engine):
+    room.ex_trainer.value = "培训师甲"
+    room.f_topic.value = "minor_14_to_18"
+    added = room.add_by_tags()
+    assert set(added) == {"gp-minor-exactly-14", "gp-minor-17"}
+    room.pick.value = "tr-vending-hotline"
+    assert "urban_management" in room.pick_preview.value  # the engine's lead department, previewed
+    room.add_picked()
+    assert room.chosen == ["gp-minor-exactly-14", "gp-minor-17", "tr-vending-hotline"]
+    room.chosen_list.value = "tr-vending-hotline"
+    room._move(-1)
+    assert room.chosen == ["gp-minor-exactly-14", "tr-vending-hotline", "gp-minor-17"]
+    room.ex_name.value = "未成年人与分拨"
+    room.ex_limit.value = 20
+    exercise = room.create_exercise("open")
+    assert exercise.status == "open" and exercise.scenario_codes == ["gp-minor-exactly-14", "tr-vending-hotline", "gp-minor-17"]
+    assert room.status.kind == "wb-ok"
+
+    room.tr_exercise.value = exercise.id
+    room.tr_officer.value = "UM001"
+    room.start()
+    assert "gp-minor-exactly-14" in room.tr_scenario.value
+    scenario = room.bank.get("gp-minor-exactly-14")
+    expected = expected_answers(scenario, engine)
+    room.answer_widgets["penalize"].value = True
+    room.answer_widgets["level"].value = "lighter"  # adjacent to mitigated: half credit
+    room.answer_widgets["fine"].value = str(expected.answers["fine"]["min"])
+    room.answer_widgets["basis"].value = tuple(expected.answers["basis"])
+    result = room.submit()
+    assert result.score == pytest.approx((1 + 0.5 + 1 + 1) / 4)
+    feedback = room.tr_feedback.value
+    assert 'data-question="level"' in feedback and "减轻处罚" in feedback  # the correct level, in Chinese
+    assert "mitigation/minor_14_to_18" in feedback  # the engine's trace
+    assert "行政处罚法 第三十条" in feedback  # the cited article
+    assert engine.version in feedback
+    room.next_scenario()
+    assert "tr-vending-hotline" in room.tr_scenario.value
+    exp = expected_answers(room.bank.get("tr-vending-hotline"), engine).answers
+    room.answer_widgets["severity"].value = exp["severity"]
+    room.answer_widgets["lead"].value = exp["lead"]
+    room.answer_widgets["assist"].value = tuple(exp["assist"])
+    room.answer_widgets["coordination_level"].value = exp["coordination_level"]
+    assert room.submit().score == 1.0
+    room.next_scenario()
+    room.submit()  # nothing answered: zero, but recorded
+    assert room.session.finished
+    assert "wb-tr-done" in room.tr_scenario.value
+
+    # language switch relabels, nothing breaks
+    room.i18n.set_language("en")
+    assert "Correct answer" in room.tr_feedback.value
+
+    shown = room.show_results()
+    assert shown["summary"]["trainees"] == 1 and shown["summary"]["attempts"] == 3
+    assert "UM001" in room.res_trainees.grid.value
+    assert "UM001" in room.res_matrix.grid.value
+    path = room.export()
+    assert path.exists() and "base64," in room.res_download.value
+    path.unlink()
+
+
+def test_feedback_at_the_end_mode(room):
+    room.ex_trainer.value = "T"
+    room.chosen = ["gp-no-fault", "gp-minor-under-14"]
+    room.ex_feedback.value = "end"
+    exercise = room.create_exercise("open")
+    room.refresh_exercises()
+    room.tr_exercise.value = exercise.id
+    room.tr_officer.value = "UM002"
+    room.start()
+    room.answer_widgets["penalize"].value = False
+    room.submit()
+    assert room.tr_feedback.value == ""  # nothing shown before the end
+    room.answer_widgets["penalize"].value = False
+    room.submit()
+    assert room.session.finished
+    assert room.tr_feedback.value.count('class="wb-card wb-fb"') == 2
+
+
+def test_errors_show_as_messages(room):
+    room.tr_exercise.options = [("x", None)]
+    room.tr_start.click()  # no open exercise
+    assert room.status.kind == "wb-error"
+    room.ex_trainer.value = ""
+    room.widget  # noqa: B018
+    room.tabs.children[1]  # noqa: B018
+    buttons = [w for w in _walk(room.tabs.children[1]) if "wb-ex-create" in getattr(w, "_dom_classes", ())]
+    buttons[0].click()
+    assert room.status.kind == "wb-error" and "培训师" in room.status.text
+
+
+def test_authoring_preview_in_the_app(room):
+    room.au_id.value = "ui-written"
+    room.au_title_zh.value = "自编"
+    room.au_title_en.value = "Own"
+    room.au_narr_zh.value = "叙述"
+    room.au_narr_en.value = "Story"
+    expected = room.author_preview_answer()
+    assert expected.answers["level"] == "lighter"
+    assert "从轻" in room.au_result.value
+    room.au_input.value = "case: [unclosed"
+    room.widget  # noqa: B018
+    buttons = [w for w in _walk(room.tabs.children[3]) if "wb-au-preview" in getattr(w, "_dom_classes", ())]
+    buttons[0].click()
+    assert room.status.kind == "wb-error"
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
