@@ -2,9 +2,11 @@
 
 Every app's browser tests reuse these fixtures (one server per test module):
 
-    wb_db_url      (module) a fresh SQLite database at the migration head, with the
-                   departments of the rulebook; a test module may define
-                   ``def wb_seed(url): ...`` to add its own records before the server starts
+    wb_db_url      (module) a fresh SQLite database at the migration head holding a small
+                   demo county (build_demo, 60 case files, 40 reports, today's anchor); a
+                   module may set ``wb_demo = {"cases": N, "reports": M}`` (or None: the
+                   departments only) and define ``def wb_seed(url): ...`` to add its own
+                   records before the server starts
     wb_server      (module) ``workbench serve`` on a free port with a random token,
                    started as the README starts it, ready when yielded;
                    ``wb_server.url("triage.ipynb")`` is the app's URL with the token
@@ -59,18 +61,26 @@ def pytest_collection_modifyitems(config, items):
 # --------------------------------------------------------------------------- database
 
 
-def build_test_database(url: str, seed=None) -> None:
-    """Schema at head, the rulebook's departments, then ``seed(url)`` if given."""
-    from workbench.engine import get_engine
+DEFAULT_DEMO = {"cases": 60, "reports": 40}
+
+
+def build_test_database(url: str, demo: dict | None = DEFAULT_DEMO, seed=None) -> None:
+    """Schema at head; a small demo county (``demo``: build_demo sizes) or only the departments; then ``seed(url)``."""
     from workbench.store import dispose_engines, session_scope
     from workbench.store.migrate import upgrade
-    from workbench.store.models import Department
 
     upgrade(url)
-    book = get_engine().rulebook
-    with session_scope(url) as s:
-        for code, d in book.departments.items():
-            s.add(Department(code=code, name_zh=d.name_zh, name_en=d.name_en, kind=d.kind))
+    if demo is not None:
+        from workbench.store.demo import build_demo
+
+        build_demo(url, **demo)
+    else:
+        from workbench.engine import get_engine
+        from workbench.store.models import Department
+
+        with session_scope(url) as s:
+            for code, d in get_engine().rulebook.departments.items():
+                s.add(Department(code=code, name_zh=d.name_zh, name_en=d.name_en, kind=d.kind))
     if seed is not None:
         seed(url)
     dispose_engines()
@@ -80,7 +90,7 @@ def build_test_database(url: str, seed=None) -> None:
 def wb_db_url(request, tmp_path_factory) -> str:
     path = tmp_path_factory.mktemp("wb-db") / "test.db"
     url = f"sqlite:///{path}"
-    build_test_database(url, getattr(request.module, "wb_seed", None))
+    build_test_database(url, getattr(request.module, "wb_demo", DEFAULT_DEMO), getattr(request.module, "wb_seed", None))
     return url
 
 
