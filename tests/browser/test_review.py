@@ -5,6 +5,7 @@ import io
 import openpyxl
 
 CASES = 24
+wb_demo = None  # only the departments, then the files below: the test knows every file
 
 
 def wb_seed(url):
@@ -38,7 +39,7 @@ def test_draw_score_and_download(page, wb_server, wb, tmp_path):
     page.wait_for_selector(".wb-status.wb-ok", timeout=60_000)
     assert "种子" in page.inner_text(".wb-status")
     assert "n0" not in page.inner_text(".wb-review-draw-info")          # a given size: no formula
-    assert "market_regulation" in page.inner_text(".wb-review")        # the allocation by department
+    assert "市场监管" in page.inner_text(".wb-review")                  # the allocation by department, by name
     wb.shot(page, "drawn")
     page.locator("button.wb-review-verify").click()                   # same seed + params -> same files
     page.wait_for_function("document.querySelector('.wb-status').innerText.includes('复核一致')", timeout=60_000)

@@ -84,8 +84,12 @@ def test_stale_save_from_a_second_tab_is_refused(desk, review_db):
 
 
 def test_language_switch_relabels(desk):
+    desk.size.value = 5
+    desk.draw_button.click()
+    assert "<td data-col=\"stratum\">市场监管</td>" in desk.allocation_table.grid.value
     desk.i18n.set_language("en")
     assert desk.draw_button.description == "Draw 抽取"
+    assert "market_regulation 市场监管" in desk.allocation_table.grid.value
     assert desk.tabs.get_title(2) == "Reports 报告"
     desk.i18n.set_language("zh")
     assert desk.draw_button.description == "抽取"

@@ -68,8 +68,8 @@ def precheck_row(row: models.CaseFile, engine: Any = None, checklist: Checklist 
 
 def population_rows(session, date_from: dt.date | None = None, date_to: dt.date | None = None,
                     departments: list[str] | None = None, procedure: str | None = None) -> list[models.CaseFile]:
-    """Decided, penalised case files whose decision date lies in the period (the sampling frame)."""
-    query = select(models.CaseFile).where(models.CaseFile.decision_date.is_not(None), models.CaseFile.penalize.is_(True))
+    """Decided case files (penalty or no penalty) whose decision date lies in the period: the sampling frame."""
+    query = select(models.CaseFile).where(models.CaseFile.decision_date.is_not(None))
     if date_from:
         query = query.where(models.CaseFile.decision_date >= date_from)
     if date_to:
@@ -170,6 +170,12 @@ def redraw(sample_id: int, url: str | None = None) -> dict[str, Any]:
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+def department_names(url: str | None = None) -> dict[str, tuple[str, str]]:
+    """Department code -> (Chinese name, English name), for display."""
+    with session_scope(url) as session:
+        return {d.code: (d.name_zh, d.name_en) for d in session.exec(select(models.Department)).all()}
 
 
 def list_samples(url: str | None = None) -> list[dict[str, Any]]:

@@ -159,6 +159,7 @@ class ReviewDesk:
         self.lines: list[dict[str, Any]] = []   # deduction lines being edited
         self.report = None
         self.progress = ProgressBar(self.i18n)
+        self.departments = service.department_names(url)
         t = self.i18n
         self.reviewer = t.bind(t.bind(widgets.Text(layout=widgets.Layout(width="360px")), "description", "reviewer"), "placeholder", "reviewer_hint")
         self.reviewer.add_class("wb-review-reviewer")
@@ -221,7 +222,7 @@ class ReviewDesk:
         self.verify_button.on_click(self._cb(lambda _b: self.verify()))
         self.draw_info = widgets.HTML()
         self.draw_info.add_class("wb-review-draw-info")
-        self.allocation_table = DataTable([Column("stratum", "col_stratum"), Column("population", "col_population"),
+        self.allocation_table = DataTable([Column("stratum", "col_stratum", fmt=self.dept_name), Column("population", "col_population"),
                                            Column("quota", "col_quota"), Column("drawn", "col_drawn")], i18n=t, page_size=40, key="stratum")
         self.weights_table = DataTable([Column("group", "col_group"), Column("weight", "col_weight"), Column("population", "col_population"),
                                         Column("expected_share", "col_share"), Column("drawn", "col_drawn")], i18n=t, key="group")
@@ -240,6 +241,12 @@ class ReviewDesk:
         ])
         return widgets.VBox([form, self.draw_info, self.allocation_table.widget, self.weights_table.widget,
                              label(t, "samples", tag="h4"), self.samples_table.widget])
+
+    def dept_name(self, code) -> str:
+        names = self.departments.get(code)
+        if not names:
+            return "" if code is None else str(code)
+        return names[0] if self.i18n.lang == "zh" else f"{names[1]} {names[0]}"
 
     def _reviewer_name(self) -> str:
         name = self.reviewer.value.strip()
@@ -301,7 +308,7 @@ class ReviewDesk:
     def _score_tab(self) -> widgets.Widget:
         t = self.i18n
         self.files_table = DataTable([
-            Column("position", "col_pos"), Column("case_id", "col_case"), Column("department", "col_stratum"),
+            Column("position", "col_pos"), Column("case_id", "col_case"), Column("department", "col_stratum", fmt=self.dept_name),
             Column("violation", "col_violation"), Column("decision_date", "col_decided"), Column("findings", "col_findings"),
             Column("reviewers", "col_reviewers"), Column("total", "col_total"),
             Column("grade", "col_grade", fmt=lambda g: GRADE_NAMES.get(g, ("", ""))[0 if self.i18n.lang == "zh" else 1] if g else ""),
@@ -545,7 +552,8 @@ class ReviewDesk:
 
     def _group_columns(self, key: str, label_key: str) -> list[Column]:
         pct = lambda v: "" if v is None or v != v else f"{v:.1%}"  # noqa: E731
-        return [Column(key, label_key), Column("population", "col_population"), Column("reviewed", "col_reviewed"),
+        first = Column(key, label_key, fmt=self.dept_name) if key == "department" else Column(key, label_key)
+        return [first, Column("population", "col_population"), Column("reviewed", "col_reviewed"),
                 Column("average_score", "col_avg"), Column("优秀", "g_excellent"), Column("良好", "g_good"),
                 Column("合格", "g_pass"), Column("不合格", "g_fail"), Column("defective", "col_defective"),
                 Column("defect_rate", "col_rate", fmt=pct), Column("ci", "col_ci", sortable=False), Column("top_defects", "col_top", sortable=False)]
@@ -583,7 +591,7 @@ class ReviewDesk:
         import bqplot as bq
 
         r = self.report
-        depts = [str(d) for d in r.departments["department"]]
+        depts = [self.dept_name(d) for d in r.departments["department"]]
         rates = [float(x) * 100 for x in r.departments["defect_rate"]]
         x1, y1 = bq.OrdinalScale(), bq.LinearScale(min=0, max=100)
         bars = bq.Bars(x=depts, y=rates, scales={"x": x1, "y": y1}, colors=["#1f4e79"])
