@@ -51,9 +51,13 @@ def run(args) -> int:
         print(f"{shown}: upgraded from revision {before} to {after}")
     else:
         print(f"{shown}: already at revision {after}; nothing to do")
+    from workbench.store.demo import DEFAULT_SEED, build_demo, demo_present, load_departments
+
+    added = load_departments(url, args.rules)
+    if added:
+        print(f"{added} departments loaded from rules/departments.yaml")
     if not args.demo:
         return 0
-    from workbench.store.demo import DEFAULT_SEED, build_demo, demo_present
 
     if not args.rebuild:
         present = demo_present(url)

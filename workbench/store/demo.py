@@ -35,7 +35,7 @@ from workbench.errors import WorkbenchError
 from workbench.store import models as m
 from workbench.store.db import get_engine
 
-__all__ = ["build_demo", "demo_present", "DemoSummary", "DEFAULT_SEED", "DATA_DIR", "case_for_engine"]
+__all__ = ["build_demo", "demo_present", "load_departments", "DemoSummary", "DEFAULT_SEED", "DATA_DIR", "case_for_engine"]
 
 DEFAULT_SEED = 3112  # 双牌 (431123) — any fixed number will do
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
@@ -117,7 +117,10 @@ def build_demo(url: str | None = None, *, seed: int = DEFAULT_SEED, anchor: dt.d
             for table in reversed(m.metadata.sorted_tables):
                 if table.name != "alembic_version":
                     conn.execute(delete(table))
-        conn.execute(insert(m.Department.__table__), departments)
+        present = {r[0] for r in conn.execute(select(m.Department.__table__.c.code))}
+        missing = [d for d in departments if d["code"] not in present]
+        if missing:
+            conn.execute(insert(m.Department.__table__), missing)
         conn.execute(insert(m.Officer.__table__), officer_rows)
         conn.execute(insert(m.JudicialOffice.__table__), offices)
         for chunk in _chunks(case_rows, 2000):
@@ -149,6 +152,20 @@ def build_demo(url: str | None = None, *, seed: int = DEFAULT_SEED, anchor: dt.d
     summary.engine_calls = gen.engine_calls
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def load_departments(url: str | None = None, rules_dir: str | Path | None = None) -> int:
+    """Insert the departments of rules/departments.yaml that the database lacks; returns how many."""
+    from workbench.engine import get_engine as get_decision_engine
+
+    book = (get_decision_engine(rules_dir) if rules_dir else get_decision_engine()).rulebook
+    with get_engine(url).begin() as conn:
+        present = {r[0] for r in conn.execute(select(m.Department.__table__.c.code))}
+        rows = [{"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "kind": d.kind, "active": True, "version": 1}
+                for d in book.departments.values() if d.code not in present]
+        if rows:
+            conn.execute(insert(m.Department.__table__), rows)
+    return len(rows)
 
 
 def demo_present(url: str | None = None) -> str | None:
@@ -361,7 +378,7 @@ class _Generator:
     def _finish_decision(self, row: dict, d: dict) -> None:
         rng = self.rng
         row["hearing_right"], row["legal_review"] = bool(d.get("hearing_right")), bool(d.get("legal_review"))
-        row["procedure"] = d.get("procedure") or ("general" if row["filing_date"] else "summary")
+        row["procedure"] = "summary" if row["served_on_spot"] else "general"  # the procedure used, not the one allowed
         if row["served_on_spot"]:
             row["service_date"] = row["decision_date"]
             row["documents"] = ["site_inspection_record", "decision"]
