@@ -23,6 +23,7 @@ from workbench.review.reports import ReviewReport, build_report
 from workbench.review.sampling import Population, draw
 from workbench.review.scoring import Deduction, proposed_deductions, score
 from workbench.store import StaleRecordError, models, session_scope
+from workbench.store.queries import case_file_dict  # the store's one mapping of a row to the pre-check's JSON
 
 STORE_METHOD = {"simple": "random", "stratified": "stratified", "risk": "risk_weighted"}
 METHOD_OF_STORE = {v: k for k, v in STORE_METHOD.items()}
@@ -31,39 +32,12 @@ METHOD_OF_STORE = {v: k for k, v in STORE_METHOD.items()}
 # -- case files -------------------------------------------------------------------------
 
 
-def case_file_dict(row: models.CaseFile) -> dict[str, Any]:
-    """A stored case file in the pre-check's JSON shape (never the planted-defect record)."""
-    return {
-        "case_id": row.number,
-        "department": row.department_code,
-        "violation": row.violation,
-        "act_date": _iso(row.act_date),
-        "act_end_date": _iso(row.act_end_date),
-        "discovered_date": _iso(row.discovered_date),
-        "filing_date": _iso(row.filing_date),
-        "decision_date": _iso(row.decision_date),
-        "service_date": _iso(row.service_date),
-        "party": {"kind": row.party_kind, "age": row.party_age, "capacity": row.party_capacity or "full"},
-        "facts": dict(row.facts or {}),
-        "circumstances": list(row.circumstances or []),
-        "procedure": row.procedure,
-        "officers": list(row.officers or []),
-        "documents": list(row.documents or []),
-        "penalty": {"fine_yuan": row.fine_yuan, "other": list(row.other_penalties or [])},
-    }
-
-
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _engine_case(data: dict[str, Any]) -> dict[str, Any]:
-    party = {k: v for k, v in data["party"].items() if v is not None}
-    return {**data, "party": party}
-
-
 def precheck_row(row: models.CaseFile, engine: Any = None, checklist: Checklist | None = None) -> list[dict[str, Any]]:
-    return [f.to_dict() for f in precheck(_engine_case(case_file_dict(row)), engine=engine, checklist=checklist)]
+    return [f.to_dict() for f in precheck(case_file_dict(row), engine=engine, checklist=checklist)]
 
 
 def population_rows(session, date_from: dt.date | None = None, date_to: dt.date | None = None,
