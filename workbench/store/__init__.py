@@ -11,3 +11,5 @@ from workbench.store import models
 from workbench.store.db import StaleRecordError, dispose_engines, get_engine, resolve_url, session_scope
 
 __all__ = ["models", "get_engine", "session_scope", "resolve_url", "StaleRecordError", "dispose_engines"]
+
+from workbench.store import audit as _audit  # noqa: E402,F401  (makes the audit log append-only in every session)

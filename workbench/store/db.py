@@ -26,7 +26,7 @@ from sqlmodel import Session, create_engine
 
 from workbench.errors import WorkbenchError
 
-__all__ = ["get_engine", "session_scope", "resolve_url", "default_url", "StaleRecordError", "dispose_engines"]
+__all__ = ["engine_url", "get_engine", "session_scope", "resolve_url", "default_url", "StaleRecordError", "dispose_engines"]
 
 ENV_URL = "WORKBENCH_DB_URL"
 
@@ -83,8 +83,19 @@ def dispose_engines() -> None:
         _engines.clear()
 
 
-def _make_engine(url: str) -> Engine:
+def engine_url(url: str):
+    """The SQLAlchemy URL to connect with: plain ``postgresql://`` uses psycopg2 when psycopg 3 is absent."""
     parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            parsed = parsed.set(drivername="postgresql+psycopg2")
+    return parsed
+
+
+def _make_engine(url: str) -> Engine:
+    parsed = engine_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
@@ -92,7 +103,7 @@ def _make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(parsed, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

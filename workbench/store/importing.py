@@ -98,6 +98,7 @@ def read_table(path: str | Path) -> tuple[list[str], list[tuple[int, list[Any]]]
     if path.suffix.lower() == ".xls":
         raise InputError("file", f"{path.name}: old Excel .xls files are not read; save it as .xlsx or CSV (UTF-8)")
     text, encoding = _decode(path, data)
+    text = text.lstrip("\ufeff")
     reader = csv.reader(io.StringIO(text))
     rows = [(i, cells) for i, cells in enumerate(reader, start=1)]
     rows = [(i, cells) for i, cells in rows if any(str(c).strip() for c in cells)]

@@ -126,6 +126,10 @@ class Report(Versioned, SQLModel, table=True):
     """事件报告: a reported event and the engine's classification of it."""
 
     __tablename__ = "report"
+    __table_args__ = (  # migration 0002: a department's open reports, overdue reports
+        Index("ix_report_lead_status_due", "lead", "status", "due_at"),
+        Index("ix_report_status_due", "status", "due_at"),
+    )
     id: Optional[int] = Field(default=None, primary_key=True)
     number: str = Field(unique=True, index=True, max_length=32)  # natural key, e.g. R2025-000123
     source: str = Field(max_length=32)  # camera hotline call_centre patrol joint_patrol media leader
@@ -181,6 +185,11 @@ class CaseFile(Versioned, SQLModel, table=True):
     """行政处罚案卷: one penalty case file, with what was decided and the documents held."""
 
     __tablename__ = "case_file"
+    __table_args__ = (  # migration 0002: counts by violation and level, sampling by department and period
+        Index("ix_case_violation_level", "violation", "level_applied"),
+        Index("ix_case_department_decision", "department_code", "decision_date"),
+        Index("ix_case_decision_date", "decision_date"),
+    )
     id: Optional[int] = Field(default=None, primary_key=True)
     number: str = Field(unique=True, index=True, max_length=40)  # natural key (案号)
     # party (当事人), masked in storage
