@@ -29,7 +29,7 @@ def test_trainer_builds_exercise_and_trainee_takes_it(room, engine):
     assert exercise.status == "open" and exercise.scenario_codes == ["gp-minor-exactly-14", "tr-vending-hotline", "gp-minor-17"]
     assert room.status.kind == "wb-ok"
 
-    room.tr_exercise.value = exercise.id
+    assert room.tr_exercise.value == exercise.id  # the open exercise is preselected for the trainee
     room.tr_officer.value = "UM001"
     room.start()
     assert "gp-minor-exactly-14" in room.tr_scenario.value

@@ -284,9 +284,10 @@ class TrainingRoom:
         open_ones = exercises.list_exercises(status="open", url=self.url)
         options = [(f"{e.id} · {e.name}" + (f" · {e.cohort}" if e.cohort else ""), e.id) for e in open_ones]
         keep = self.tr_exercise.value
+        values = [v for _, v in options]
         self.tr_exercise.options = options or [(self.i18n.t("no_open"), None)]
-        if keep in [v for _, v in options]:
-            self.tr_exercise.value = keep
+        # ipywidgets 8 leaves the value at None when options change: choose one explicitly
+        self.tr_exercise.value = keep if keep in values else (values[0] if values else None)
         if hasattr(self, "ex_table"):
             self.ex_table.set_rows(self._exercise_rows())
         if hasattr(self, "res_exercise"):
@@ -779,6 +780,7 @@ class TrainingRoom:
         else:
             options = []
         self.au_record.options = [(label_, number) for number, label_ in options] or [("—", None)]
+        self.au_record.value = options[0][0] if options else None
         self.au_record.disabled = source == "new"
 
     def author_load(self) -> dict:
