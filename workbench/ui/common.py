@@ -61,6 +61,8 @@ Progress — for any job that may take over a second::
 Layout and CSS::
 
     app_shell(i18n, "title", body_widget, status)   # header (title + switch), body, status; class wb-app
+                                             # build it last: after a switch its class wb-lang-<lang> is
+                                             # set after every other relabelling (tests wait for .wb-app.wb-lang-en)
     style()                                  # the <style> block (included by app_shell)
     label(i18n, key, tag="b")                # an HTML widget bound to a key
 """
@@ -657,6 +659,15 @@ def app_shell(i18n: I18n, title_key: str, body, status: StatusBar | None = None,
     children.append(body)
     shell = widgets.VBox(children)
     shell.add_class("wb-app")
+    shell.add_class(f"wb-lang-{i18n.lang}")
     if cls:
         shell.add_class(cls)
+
+    def mark(lang: str) -> None:  # registered last: when it shows, every relabelling before it has been sent
+        for other in LANGUAGES:
+            if other != lang:
+                shell.remove_class(f"wb-lang-{other}")
+        shell.add_class(f"wb-lang-{lang}")
+
+    i18n.on_change(mark)
     return shell

@@ -350,13 +350,13 @@ class TriageConsole:
         self.last_intake = result
         self.current_id = result.report_id
         self.classification.value = self.render_classification(result.report_id)
+        self._reset_form()
+        self.refresh_all()
+        self._select_current()
         if result.classified:
             self.status.say("ok", "filed_ok", number=result.number)
         else:
             self.status.say("info", "filed_unclassified", number=result.number, problem=result.problem)
-        self._reset_form()
-        self.refresh_all()
-        self._select_current()
 
     def _reset_form(self) -> None:
         self.received_at.value = ""
@@ -623,10 +623,11 @@ class TriageConsole:
     def _after_action(self, action_key: str) -> None:
         report = service.get_report(self._need_current(), self.url)
         self.note.value = ""
-        self.status.say("ok", "done_action", number=report.number, action=MessageKey(action_key))
         self.refresh_all()
         self._select_current()
         self.show_current()
+        # last: the message tells the user (and the browser tests) that the screen is up to date
+        self.status.say("ok", "done_action", number=report.number, action=MessageKey(action_key))
 
     def on_dispatch(self, _b=None) -> None:
         rid = self._need_current()
