@@ -93,3 +93,55 @@ def test_report_from_the_store(review_db):
     assert set(report.departments["department"]) == {"urban_management", "market_regulation", "greening"}
     assert report.departments.set_index("department").loc["greening", "population"] == 3
     assert report.summary["defect_rate"]["low"] <= report.summary["defect_rate"]["estimate"] <= report.summary["defect_rate"]["high"]
+
+
+def test_an_empty_database_gives_an_instruction_not_a_traceback(tmp_path):
+    from workbench.errors import WorkbenchError
+
+    with pytest.raises(WorkbenchError) as err:
+        service.list_samples(url=f"sqlite:///{tmp_path / 'empty.db'}")
+    assert "workbench init" in str(err.value)
+
+
+def test_concurrent_reviewers_in_threads(review_db):
+    """Four reviewers save different files at once; two tabs of one reviewer race on one file: one wins, one is told."""
+    import threading
+
+    s = service.draw_sample(name="threads", method="simple", seed=12, size=8, created_by="a", url=review_db)
+    cases = s["case_ids"]
+    errors, results = [], []
+
+    def review(name, number):
+        try:
+            view = service.open_file(s["id"], number, name, url=review_db)
+            results.append(service.save_score(s["id"], number, name, view["proposed"], view["version"], url=review_db))
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=review, args=(f"r{i}", cases[i])) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and sorted(r["reviewer"] for r in results) == ["r0", "r1", "r2", "r3"]
+    assert {f["case_id"] for f in service.sample_files(s["id"], url=review_db) if f["reviewers"]} == set(cases[:4])
+
+    first = service.save_score(s["id"], cases[5], "dora", [], None, url=review_db)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def tab(deductions):
+        barrier.wait()
+        try:
+            outcomes.append(service.save_score(s["id"], cases[5], "dora", deductions, first["version"], url=review_db)["total"])
+        except StaleRecordError:
+            outcomes.append("stale")
+
+    racers = [threading.Thread(target=tab, args=([],)), threading.Thread(target=tab, args=([{"item": "seal_missing"}],))]
+    for t in racers:
+        t.start()
+    for t in racers:
+        t.join()
+    assert sorted(outcomes, key=str).count("stale") == 1, outcomes
+    saved = service.open_file(s["id"], cases[5], "dora", url=review_db)["score"]
+    assert saved["total"] == next(o for o in outcomes if o != "stale") and saved["version"] == first["version"] + 1

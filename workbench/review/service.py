@@ -14,15 +14,21 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import select
 
-from workbench.errors import InputError
+from contextlib import contextmanager
+
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from workbench.errors import InputError, WorkbenchError
 from workbench.review.checklist import Checklist, load_checklist
 from workbench.review.precheck import precheck
 from workbench.review.reports import ReviewReport, build_report
 from workbench.review.sampling import Population, draw
 from workbench.review.scoring import Deduction, proposed_deductions, score
-from workbench.store import StaleRecordError, models, session_scope
+from workbench.store import StaleRecordError, models
+from workbench.store import session_scope as _store_session
 from workbench.store.queries import case_file_dict  # the store's one mapping of a row to the pre-check's JSON
 
 STORE_METHOD = {"simple": "random", "stratified": "stratified", "risk": "risk_weighted"}
@@ -30,6 +36,21 @@ METHOD_OF_STORE = {v: k for k, v in STORE_METHOD.items()}
 
 
 # -- case files -------------------------------------------------------------------------
+
+
+@contextmanager
+def session_scope(url: str | None = None):
+    """The store's transaction, with a missing schema reported as something a person can fix."""
+    try:
+        with _store_session(url) as session:
+            yield session
+    except (OperationalError, ProgrammingError) as exc:
+        if "no such table" in str(exc) or "does not exist" in str(exc):
+            from workbench.store import resolve_url
+
+            raise WorkbenchError(f"the database {resolve_url(url)} has no review tables yet: run `workbench init` "
+                                 "(or `workbench init --demo`) first") from None
+        raise
 
 
 def _iso(value: Any) -> str | None:
@@ -275,6 +296,9 @@ def save_score(sample_id: int, case_number: str, reviewer: str, deductions: list
             row.status = "final" if final else "draft"
             row.scored_at = now
             row.rules_version = checklist.version
+            if before is not None:
+                # always UPDATE (with its version check), even when the new score equals the old one
+                flag_modified(row, "items")
             session.add(row)
             session.flush()
             session.add(models.AuditLog(at=now, who=reviewer, action="score_case", entity="review_score",
