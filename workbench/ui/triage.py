@@ -226,6 +226,9 @@ class TriageConsole:
         self.i18n.on_change(lambda _l: self._relabel_all())
         self.tabs.observe(self._cb(self._tab_changed), names="selected_index")
 
+        _label_width(self.intake_box, "170px")
+        _label_width(self.actions_box, "150px")
+        _label_width(self.queue_box.children[0], "110px")
         body = widgets.VBox([self.operator, self.tabs])
         self.widget = app_shell(self.i18n, "title", body, self.status, cls="wb-triage")
 
@@ -558,6 +561,8 @@ class TriageConsole:
             dropdown.options = options
             if keep in self._departments:
                 dropdown.value = keep
+            elif options:
+                dropdown.index = 0
         keep = self.joint_members.value
         self.joint_members.options = options
         self.joint_members.value = tuple(v for v in keep if v in self._departments)
@@ -871,6 +876,15 @@ def _num(value) -> str:
     if value is None:
         return ""
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _label_width(box, width: str) -> None:
+    """One description width for a form, wide enough for the English labels."""
+    for child in getattr(box, "children", ()):
+        style = getattr(child, "style", None)
+        if style is not None and hasattr(style, "description_width") and not isinstance(child, (widgets.Button, widgets.Checkbox)):
+            style.description_width = width
+        _label_width(child, width)
 
 
 def _disable_all(box) -> None:
