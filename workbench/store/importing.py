@@ -518,9 +518,9 @@ def _case_record(v: dict, ctx: _Context, engine: Any) -> dict:
     except InputError as exc:
         column = {"party.kind": "party_kind", "party.age": "party_age", "party.capacity": "party_capacity",
                   "proposed_penalty.fine_yuan": "fine_yuan", "proposed_penalty.other": "other_penalties"}.get(exc.field, exc.field)
-        if column.startswith("facts."):
-            column = "facts"
         message = str(exc).split(": ", 1)[-1]
+        if column.startswith("facts."):
+            column, message = "facts", f"{column[6:]} {message}"
         raise _RowError(column, message, "correct the value; the rules in rules/catalogue.yaml say what is allowed") from None
     rng = advice.get("fine_yuan") or {}
     return {

@@ -1,0 +1,272 @@
+"""Import of case files and reports (good and bad files) and export to CSV/XLSX."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from workbench.cli import main
+from workbench.errors import InputError
+from workbench.store import models as m
+from workbench.store.db import session_scope
+from workbench.store.demo import load_departments
+from workbench.store.exporting import export_rows, export_table
+from workbench.store.importing import import_file, mask_id, mask_name
+from workbench.store.migrate import upgrade
+
+TODAY = dt.date(2026, 6, 30)
+HEADER = "number,party_kind,party_name,party_id,party_age,violation,act_date,discovered_date,filing_date,decision_date,service_date,officers,facts,circumstances,fine_yuan,level_applied,procedure,documents"
+GOOD = [
+    'CF2026-00001,person,张三丰,431123198001011234,46,street_vending,2026-03-01,2026-03-01,2026-03-02,2026-03-20,2026-03-21,SP01001;SP01002,"{""area_m2"": 4, ""repeat_count"": 0, ""key_road"": false}",,200,standard,general,立案审批表;询问笔录;处罚决定书;送达回证',
+    'CF2026-00002,organisation,双牌县恒达商贸有限公司,91431123MA4L123456,,outdoor_advertising,2026-02-10,2026-02-11,2026-02-12,2026-03-30,2026-03-31,SP01001;SP01002,"{""ad_area_m2"": 12, ""safety_hazard"": false, ""repeat_count"": 0}",first_offence,2000,standard,general,filing_approval;decision',
+    'CF2026-00003,person,李四,,30,graffiti,2026-05-01,,,,,SP01001,,,,,,立案审批表',
+]
+
+
+@pytest.fixture
+def db(db_url):
+    upgrade(db_url)
+    load_departments(db_url)
+    with session_scope(db_url) as s:
+        for number in ("SP01001", "SP01002"):
+            s.add(m.Officer(number=number, name_masked="王*", department_code="urban_management", certificate_no=f"HN{number}"))
+    return db_url
+
+
+def _write(tmp_path, lines, name="cases.csv", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    return path
+
+
+def _count(url, model):
+    with session_scope(url) as s:
+        return s.execute(select(func.count()).select_from(model)).scalar()
+
+
+def test_good_file_goes_in_masked_with_engine_advice_and_audit(db, tmp_path):
+    result = import_file(_write(tmp_path, [HEADER, *GOOD]), url=db, today=TODAY, who="clerk")
+    assert result.errors == [] and (result.inserted, result.updated, result.unchanged) == (3, 0, 0) and result.written
+    with session_scope(db) as s:
+        rows = {c.number: c for c in s.execute(select(m.CaseFile)).scalars()}
+        audits = s.execute(select(m.AuditLog).where(m.AuditLog.action == "import_create")).scalars().all()
+    first = rows["CF2026-00001"]
+    assert first.party_name_masked == "张*丰" and first.party_id_masked == "431123***********4"
+    assert first.documents == ["filing_approval", "interview_record", "decision", "service_receipt"]
+    assert first.rules_version and first.recommended_min is not None and first.department_code == "urban_management"
+    assert rows["CF2026-00002"].party_name_masked == "双牌县**有限公司"
+    assert rows["CF2026-00003"].status == "open" and rows["CF2026-00003"].decision_date is None
+    assert {a.entity_id for a in audits} == set(rows) and all(a.who == "clerk" for a in audits)
+
+
+def test_reimporting_the_same_file_creates_no_duplicates(db, tmp_path):
+    path = _write(tmp_path, [HEADER, *GOOD])
+    import_file(path, url=db, today=TODAY)
+    again = import_file(path, url=db, today=TODAY)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
+    assert _count(db, m.CaseFile) == 3
+    changed = _write(tmp_path, [HEADER, GOOD[0].replace(",200,standard", ",300,standard")], name="changed.csv")
+    third = import_file(changed, url=db, today=TODAY, who="clerk2")
+    assert (third.inserted, third.updated) == (0, 1)
+    with session_scope(db) as s:
+        row = s.execute(select(m.CaseFile).where(m.CaseFile.number == "CF2026-00001")).scalar_one()
+        audit = s.execute(select(m.AuditLog).where(m.AuditLog.action == "import_update")).scalar_one()
+    assert row.fine_yuan == 300 and row.version == 2
+    assert audit.before["fine_yuan"] == 200 and audit.after["fine_yuan"] == 300 and audit.who == "clerk2"
+
+
+def test_bad_rows_are_reported_and_good_rows_still_go_in(db, tmp_path):
+    bad = [
+        GOOD[0],
+        GOOD[1].replace("outdoor_advertising", "jaywalking"),                      # row 3: unknown violation
+        GOOD[0].replace("CF2026-00001", "CF2026-00011").replace("2026-03-20", "2027-01-01"),  # row 4: future date
+        GOOD[0].replace("CF2026-00001", "CF2026-00012").replace("2026-03-01,2026-03-01", "2026-02-30,2026-03-01"),  # row 5: no such date
+        GOOD[0].replace("CF2026-00001", "CF2026-00013").replace("SP01001;SP01002", "SP01001;SP09999"),  # row 6: unknown officer
+        GOOD[0].replace("CF2026-00001", "CF2026-00014").replace(",,200", ",nap_time,200"),  # row 7: unknown circumstance
+        GOOD[0].replace("CF2026-00001", "CF2026-00015").replace(",200,", ",-5,"),  # row 8: negative fine
+        GOOD[0].replace("CF2026-00001", "CF2026-00016").replace("处罚决定书", "感谢信"),  # row 9: unknown document
+        GOOD[0].replace("CF2026-00001", "CF2026-00017").replace("2026-03-02,2026-03-20", "2026-03-25,2026-03-20"),  # row 10: decision before filing
+        GOOD[0].replace("CF2026-00001", "").replace(",person,", ",person,"),  # row 11: empty number
+        GOOD[0].replace("CF2026-00001", "CF2026-00018").replace(",person,", ",robot,"),  # row 12: unknown party kind
+        GOOD[0].replace("CF2026-00001", "CF2026-00019").replace('""area_m2"": 4', '""area_m2"": ""big""'),  # row 13: bad fact
+    ]
+    result = import_file(_write(tmp_path, [HEADER, *bad]), url=db, today=TODAY)
+    by_row = {p.row: p for p in result.errors}
+    assert sorted(by_row) == list(range(3, 14))
+    assert by_row[3].column == "violation" and "jaywalking" in by_row[3].message and "street_vending" in by_row[3].fix
+    assert by_row[4].column == "decision_date" and "future" in by_row[4].message
+    assert by_row[5].column == "act_date" and "not a date" in by_row[5].message and "YYYY-MM-DD" in by_row[5].fix
+    assert by_row[6].column == "officers" and "SP09999" in by_row[6].message
+    assert by_row[7].column == "circumstances" and "nap_time" in by_row[7].message
+    assert by_row[8].column == "fine_yuan"
+    assert by_row[9].column == "documents" and "感谢信" in by_row[9].message
+    assert by_row[10].column == "decision_date" and "filing_date" in by_row[10].message
+    assert by_row[11].column == "number" and by_row[11].message == "empty"
+    assert by_row[12].column == "party_kind" and "robot" in by_row[12].message
+    assert by_row[13].column == "facts" and "area_m2" in by_row[13].message
+    assert all(p.fix for p in result.errors)
+    assert result.inserted == 1 and _count(db, m.CaseFile) == 1
+
+
+def test_all_or_nothing_writes_nothing_when_a_row_is_bad(db, tmp_path):
+    lines = [HEADER, *GOOD, GOOD[1].replace("CF2026-00002", "CF2026-00009").replace("2026-02-10", "2030-02-10")]
+    result = import_file(_write(tmp_path, lines), url=db, today=TODAY, all_or_nothing=True)
+    assert len(result.errors) == 1 and not result.written and result.inserted == 0
+    assert _count(db, m.CaseFile) == 0 and _count(db, m.AuditLog) == 0
+
+
+def test_nothing_is_lost_when_an_import_fails_halfway(db, tmp_path, monkeypatch):
+    import_file(_write(tmp_path, [HEADER, GOOD[0]]), url=db, today=TODAY)
+    import workbench.store.importing as importing
+
+    calls = {"n": 0}
+    real_audit = importing.audit
+
+    def failing_audit(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk full")
+        return real_audit(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "audit", failing_audit)
+    changed = [GOOD[0].replace(",200,standard", ",400,standard"), GOOD[1], GOOD[2]]
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_file(_write(tmp_path, [HEADER, *changed], name="second.csv"), url=db, today=TODAY)
+    with session_scope(db) as s:
+        rows = s.execute(select(m.CaseFile)).scalars().all()
+        assert [(r.number, r.fine_yuan, r.version) for r in rows] == [("CF2026-00001", 200, 1)]
+        assert s.execute(select(func.count()).select_from(m.AuditLog)).scalar() == 1
+
+
+def test_duplicate_rows(db, tmp_path):
+    lines = [HEADER, GOOD[0], GOOD[1], GOOD[0], GOOD[1].replace(",2000,", ",2500,")]
+    result = import_file(_write(tmp_path, lines), url=db, today=TODAY)
+    assert result.duplicates == 1
+    dup = [p for p in result.problems if p.severity == "warning" and p.row == 4]
+    assert dup and "same as row 2" in dup[0].message
+    conflict_rows = sorted(p.row for p in result.errors)
+    assert conflict_rows == [3, 5] and all("different values" in p.message for p in result.errors)
+    assert result.inserted == 1 and _count(db, m.CaseFile) == 1
+
+
+def test_encodings(db, tmp_path):
+    gb = import_file(_write(tmp_path, [HEADER, *GOOD], name="gb.csv", encoding="gb18030"), url=db, today=TODAY)
+    assert gb.encoding == "gb18030" and gb.inserted == 3 and "GB18030" in gb.problems[0].message
+    with session_scope(db) as s:
+        assert s.execute(select(m.CaseFile.party_name_masked).where(m.CaseFile.number == "CF2026-00001")).scalar() == "张*丰"
+    bom = _write(tmp_path, [HEADER, *GOOD], name="bom.csv", encoding="utf-8-sig")
+    assert import_file(bom, url=db, today=TODAY).unchanged == 3
+    garbage = tmp_path / "garbage.csv"
+    garbage.write_bytes(HEADER.encode() + b"\n\xff\xff\xff\xfe\x80\x80,person\n")
+    with pytest.raises(InputError, match="neither UTF-8 nor GB18030"):
+        import_file(garbage, url=db, today=TODAY)
+
+
+def test_empty_and_headless_files(db, tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(InputError, match="empty"):
+        import_file(empty, kind="cases", url=db, today=TODAY)
+    header_only = import_file(_write(tmp_path, [HEADER], name="header.csv"), url=db, today=TODAY)
+    assert header_only.rows == 0 and header_only.errors == [] and header_only.inserted == 0
+    missing = import_file(_write(tmp_path, ["number,party_kind", "CF1,person"], name="missing.csv"), kind="cases", url=db, today=TODAY)
+    assert missing.errors and missing.errors[0].row == 1 and "violation" in missing.errors[0].column
+    assert not missing.written and _count(db, m.CaseFile) == 0
+
+
+def test_xlsx_with_chinese_headers_and_excel_dates(db, tmp_path):
+    book = Workbook()
+    ws = book.active
+    ws.append(["案号", "当事人类型", "当事人", "违法行为", "违法行为发生日期", "决定日期", "执法人员", "fact.area_m2", "fact.repeat_count", "fact.key_road", "罚款"])
+    ws.append(["CF2026-00100", "个人", "王五", "street_vending", dt.datetime(2026, 4, 1), dt.datetime(2026, 4, 9), "SP01001；SP01002", 2.5, 0, "否", 100])
+    ws.append(["CF2026-00101", "单位", "某某有限公司", "street_vending", dt.datetime(2026, 4, 1), None, "SP01001", 1, 0, False, None])
+    path = tmp_path / "cases.xlsx"
+    book.save(path)
+    result = import_file(path, url=db, today=TODAY)
+    assert result.errors == [] and result.inserted == 2 and result.kind == "cases"
+    with session_scope(db) as s:
+        row = s.execute(select(m.CaseFile).where(m.CaseFile.number == "CF2026-00100")).scalar_one()
+    assert row.facts == {"area_m2": 2.5, "repeat_count": 0, "key_road": False} and row.officers == ["SP01001", "SP01002"]
+    assert row.decision_date == dt.date(2026, 4, 9) and row.party_name_masked == "王*"
+
+
+def test_reports_are_classified_by_the_engine_on_import(db, tmp_path):
+    lines = ["事件编号,来源,类别,受理时间,社区,重点路段,影响人数,标记",
+             "R2026-000001,热线,street_vending,2026-06-01 09:30,xiaoshui,是,0,",
+             "R2026-000002,camera,illegal_construction,2026-06-02T10:00,chengbei,false,3,repeat_complaint",
+             "R2026-000003,pigeon,street_vending,2026-06-02 10:00,chengbei,false,0,",
+             "R2026-000004,camera,alien_landing,2026-06-02 10:00,chengbei,false,0,",
+             "R2026-000005,camera,street_vending,2026-07-02 10:00,chengbei,false,0,"]
+    result = import_file(_write(tmp_path, lines, name="reports.csv"), url=db, today=TODAY)
+    assert result.kind == "reports" and result.inserted == 2
+    by_row = {p.row: p for p in result.errors}
+    assert by_row[4].column == "来源" and "pigeon" in by_row[4].message
+    assert by_row[5].column == "类别" and "alien_landing" in by_row[5].message
+    assert by_row[6].column == "受理时间" and "future" in by_row[6].message
+    with session_scope(db) as s:
+        report = s.execute(select(m.Report).where(m.Report.number == "R2026-000001")).scalar_one()
+        events = s.execute(select(m.ReportEvent).where(m.ReportEvent.report_id == report.id)).scalars().all()
+    assert report.source == "hotline" and report.lead == "urban_management" and report.severity
+    assert report.due_at > report.received_at and report.rules_version and report.key_road is True
+    assert [e.action for e in events] == ["import"]
+
+
+def test_import_command_exit_status_and_messages(db, tmp_path, capsys):
+    path = _write(tmp_path, [HEADER, GOOD[0], GOOD[1].replace("outdoor_advertising", "jaywalking")])
+    assert main(["import", str(path), "--db", db, "--all-or-nothing"]) == 2
+    captured = capsys.readouterr()
+    assert "row 3, column violation: unknown violation code 'jaywalking'" in captured.err
+    assert "nothing written" in captured.out
+    assert _count(db, m.CaseFile) == 0
+    assert main(["import", str(path), "--db", db]) == 2
+    assert "1 inserted" in capsys.readouterr().out
+    ok = _write(tmp_path, [HEADER, GOOD[0]], name="ok.csv")
+    assert main(["import", str(ok), "--db", db]) == 0
+    assert "1 unchanged" in capsys.readouterr().out
+
+
+def test_masking():
+    assert mask_name("张三") == "张*" and mask_name("欧阳明日") == "欧**日" and mask_name("张*丰") == "张*丰"
+    assert mask_name("永州市双牌县恒达商贸有限公司") == "永州市**有限公司"
+    assert mask_id("431123199001011234") == "431123***********4"
+
+
+def test_export_csv_and_xlsx_round_trip_chinese(tmp_path):
+    columns = ["number", "name", "when", "tags", "facts", "fine"]
+    rows = [{"number": "CF1", "name": "张*丰", "when": dt.date(2026, 1, 2), "tags": ["a", "b"], "facts": {"x": 1}, "fine": 200},
+            ("CF2", "双牌县**公司", dt.datetime(2026, 1, 3, 9, 30), [], None, None)]
+    assert export_rows(columns, rows, tmp_path / "out.csv") == 2
+    raw = (tmp_path / "out.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel opens UTF-8 with a BOM correctly
+    with (tmp_path / "out.csv").open(encoding="utf-8-sig", newline="") as handle:
+        got = list(csv.reader(handle))
+    assert got == [columns, ["CF1", "张*丰", "2026-01-02", "a; b", '{"x": 1}', "200"],
+                   ["CF2", "双牌县**公司", "2026-01-03 09:30", "", "", ""]]
+    assert export_rows(columns, rows, tmp_path / "out.xlsx", headers=["案号", "当事人", "日期", "标签", "事实", "罚款"]) == 2
+    ws = load_workbook(tmp_path / "out.xlsx").active
+    values = list(ws.values)
+    assert values[0][0] == "案号" and values[1][1] == "张*丰" and values[1][5] == 200 and values[2][2] == dt.datetime(2026, 1, 3, 9, 30)
+    with pytest.raises(InputError, match=".csv or .xlsx"):
+        export_rows(columns, rows, tmp_path / "out.pdf")
+
+
+def test_export_table_hides_the_generator_columns_and_reimports(tmp_path):
+    from workbench.store.demo import build_demo
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    upgrade(url)
+    build_demo(url, seed=5, anchor=TODAY, cases=40, reports=10)
+    n = export_table(__import__("workbench.store.db", fromlist=["get_engine"]).get_engine(url), "case_file", tmp_path / "cases.csv")
+    assert n == 40
+    header = (tmp_path / "cases.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert "planted_defects" not in header and "number" in header
+    result = import_file(tmp_path / "cases.csv", url=url, today=TODAY)
+    assert result.errors == [] and result.unchanged == 40 and result.inserted == 0
+    assert main(["export", "case_file", str(tmp_path / "all.xlsx"), "--db", url, "--include-hidden"]) == 0
+    ws = load_workbook(tmp_path / "all.xlsx").active
+    assert "planted_defects" in next(ws.values)
+    assert main(["export", "no_such_table", str(tmp_path / "x.csv"), "--db", url]) == 2
