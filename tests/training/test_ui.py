@@ -122,3 +122,16 @@ def _walk(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _walk(child)
+
+
+def test_a_broken_scenario_file_leaves_the_room_open(db_url, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[2] / "data" / "scenarios" / "procedure.yaml", folder / "procedure.yaml")
+    (folder / "broken.yaml").write_text("scenarios:\n  - id: x\n    title: nope\n", encoding="utf-8")
+    room = training.build(db_url, scenarios_dir=folder)
+    assert room.status.kind == "wb-error" and "broken.yaml:" in room.status.text
+    assert {s.id for s in room.bank} >= {"pr-summary-200", "pr-general-201"}

@@ -26,7 +26,7 @@ from workbench.errors import InputError
 from workbench.rulebook.model import LEVEL_NAMES, LEVELS
 from workbench.training import exercises, results
 from workbench.training import authoring
-from workbench.training.bank import DIFFICULTIES, QUESTION_NAMES, QUESTIONS, Bank, load_bank
+from workbench.training.bank import DIFFICULTIES, QUESTION_NAMES, QUESTIONS, Bank, read_bank
 from workbench.training.grading import PROCEDURE_NAMES, SEVERITIES, SEVERITY_NAMES, ScenarioResult, basis_options, describe
 from workbench.ui.common import Column, DataTable, I18n, ProgressBar, StatusBar, app_shell, label, safe_callback
 
@@ -37,6 +37,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tab_results": {"zh": "成绩分析", "en": "Results 成绩分析"},
     "tab_author": {"zh": "编写情景", "en": "Write a scenario 编写情景"},
     "choose": {"zh": "—请选择—", "en": "— choose —"},
+    "bank_problems": {"zh": "情景库有 {n} 处问题，相关情景暂不可用（运行 workbench check 查看）：{first}",
+                      "en": "The scenario bank has {n} problem(s); those scenarios are left out (run workbench check): {first}"},
     "any": {"zh": "（全部）", "en": "(any)"},
     # trainee
     "exercise": {"zh": "练习", "en": "Exercise 练习"},
@@ -212,8 +214,9 @@ class TrainingRoom:
         self.i18n.add(MESSAGES)
         self.scenarios_dir = scenarios_dir or os.environ.get("WORKBENCH_SCENARIOS_DIR") or None
         self.engine = get_engine()
-        self.bank: Bank = load_bank(self.scenarios_dir)
         self.status = StatusBar()
+        # A broken scenario file must not close the room: keep the good scenarios, say what is wrong.
+        self.bank, self.bank_problems = read_bank(self.scenarios_dir)
         self.progress = ProgressBar(self.i18n)
         self.session: exercises.TraineeSession | None = None
         self.answer_widgets: dict[str, Any] = {}
@@ -228,6 +231,9 @@ class TrainingRoom:
         body = widgets.VBox([self.progress.widget, self.tabs])
         self.widget = app_shell(t, "training_title", body, self.status, cls="wb-training")
         self._cb(self.refresh_exercises)()
+        if self.bank_problems:
+            first = self.bank_problems[0]
+            self.status.error(self.i18n.t("bank_problems", n=len(self.bank_problems), first=str(first)))
 
     def _cb(self, fn):
         return safe_callback(fn, self.status, self.i18n)
@@ -840,7 +846,7 @@ class TrainingRoom:
 
     def author_save(self) -> Path:
         path = authoring.save(self.author_draft(), self.scenarios_dir)
-        self.bank = load_bank(self.scenarios_dir)
+        self.bank, self.bank_problems = read_bank(self.scenarios_dir)
         self.pick.options = self._scenario_options()
         self.status.ok(self.i18n.t("saved", path=path.name))
         return path
