@@ -113,9 +113,11 @@ def test_pure_and_engine_findings_together(checklist):
     assert codes(data, checklist) == ["officers_fewer_than_two", "fine_outside_benchmark"]
 
 
-def test_no_penalty_no_fine_findings(checklist):
-    parsed = parse_case_file(case())
-    assert engine_findings(parsed, {"penalize": False, "reason": "minor_corrected_no_harm", "within_benchmark": None}, checklist) == []
+def test_no_penalty_decided_where_none_is_due_has_no_findings(checklist):
+    no_penalty = {"penalize": False, "reason": "minor_corrected_no_harm", "within_benchmark": None}
+    assert engine_findings(parse_case_file(case(penalty=None)), no_penalty, checklist, get_engine()) == []
+    fined = engine_findings(parse_case_file(case()), no_penalty, checklist, get_engine())
+    assert [f.code for f in fined] == ["penalty_barred"]
 
 
 def run_cli(stdin, *args):
@@ -140,3 +142,20 @@ def test_cli_bad_input_exit_2_naming_the_field():
     assert "decision_date" in result.stderr
     result = run_cli("{not json", "-")
     assert result.returncode == 2 and result.stdout == ""
+
+
+# Arts. 30, 31, 33: where the law says no penalty, penalising is a veto; a discretionary exemption is not
+@pytest.mark.parametrize("over,reason", [
+    ({"party": {"kind": "person", "age": 13, "capacity": "full"}}, "under_14"),
+    ({"party": {"kind": "person", "age": 30, "capacity": "none"}}, "no_capacity"),
+    ({"circumstances": ["minor", "corrected_promptly", "no_harm"]}, "minor_corrected_no_harm"),
+])
+def test_penalty_where_the_law_bars_it(checklist, over, reason):
+    [f] = precheck(case(**over), checklist=checklist)
+    assert f.code == "penalty_barred" and f.details["reason"] == reason and f.deduction["veto"] is True
+
+
+def test_first_offence_exemption_is_discretionary(checklist):
+    # 首违可以不罚 (Art. 33 ¶1, second sentence): "may", so a fine within the benchmark is no finding
+    data = case(circumstances=["first_offence", "minor_harm", "corrected_promptly"], penalty={"fine_yuan": 300})
+    assert "penalty_barred" not in codes(data, checklist)

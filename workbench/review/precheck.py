@@ -38,6 +38,7 @@ FINDINGS: dict[str, tuple[str, bool]] = {
     "legal_review_missing": ("行政处罚法 第五十八条", True),
     "fine_outside_benchmark": ("行政处罚法 第五条、第三十四条、第三十七条", True),
     "time_barred": ("行政处罚法 第三十六条", True),
+    "penalty_barred": ("行政处罚法 第三十条、第三十一条、第三十三条", True),
     "mitigation_not_applied": ("行政处罚法 第三十条、第三十二条", True),
 }
 
@@ -259,9 +260,14 @@ def engine_findings(case: CaseFile, decision: Any, checklist: Any, engine: Any =
         found.append(f)
 
     if not d.get("penalize"):
-        if d.get("reason") == "time_barred" and case.penalised:
+        reason = d.get("reason")
+        if reason == "time_barred" and case.penalised:
             add("time_barred", "违法行为已超过追责时效, 仍作出处罚", "a penalty was imposed although the act was time-barred",
-                {"reason": d.get("reason"), "engine_basis": d.get("basis")})
+                {"reason": reason, "engine_basis": d.get("basis")})
+        elif case.penalised and reason in _mandatory_bars(engine):
+            add("penalty_barred", f"依法应当不予处罚 ({reason}), 仍作出处罚",
+                f"a penalty was imposed although the law says no penalty ({reason})",
+                {"reason": reason, "engine_basis": d.get("basis")})
         return found
     if d.get("hearing_right") and "hearing_notice" not in case.documents:
         add("hearing_notice_missing", "依法享有听证权利, 卷内无听证告知书", "the party had a hearing right but the file holds no hearing notice (听证告知书)",
@@ -282,6 +288,18 @@ def engine_findings(case: CaseFile, decision: Any, checklist: Any, engine: Any =
                 f"罚款{case.fine_yuan:g}元不在裁量基准 {low}–{high}元 ({d.get('level')}) 之内",
                 f"fine {case.fine_yuan:g} yuan outside the benchmark {low}–{high} yuan ({d.get('level')})", details)
     return found
+
+
+def _mandatory_bars(engine: Any) -> set[str]:
+    """Reasons for which the law says no penalty (the ``bars`` stage of provisions.yaml), time bar apart.
+
+    A benchmark's discretionary exemption (首违可以不罚, Art. 33 ¶1 second sentence) is not among them.
+    """
+    book = getattr(engine, "rulebook", None)
+    stage = book.stage("bars") if book is not None and hasattr(book, "stage") else None
+    if stage is None:
+        return {"under_14", "no_capacity", "minor_corrected_no_harm", "no_fault"}
+    return {row.set.get("reason") for row in stage.rows if row.set.get("penalize") is False} - {"time_barred", None}
 
 
 def _mandatory_mitigation(d: dict[str, Any], engine: Any = None) -> bool:
