@@ -1,0 +1,148 @@
+"""The triage service (workbench/triage.py): intake, the workflow's rules, overrides, overdue, dashboard."""
+
+import datetime as dt
+
+import pytest
+from sqlmodel import select
+
+from workbench import triage as service
+from workbench.engine import get_engine
+from workbench.errors import InputError
+from workbench.store import StaleRecordError, session_scope
+from workbench.store.models import AuditLog, Report
+
+from .conftest import NOW
+
+
+def intake(url, at=NOW, **form):
+    form.setdefault("source", "hotline")
+    form.setdefault("category", "street_vending")
+    return service.intake(form, "staff-1", at=at, url=url)
+
+
+def test_intake_classifies_with_the_one_engine_and_numbers_reports_by_year(db_url):
+    first = intake(db_url, received_at=NOW - dt.timedelta(hours=1), key_road=True, flags=["repeat_complaint"])
+    second = intake(db_url, category="illegal_construction")
+    assert (first.number, second.number) == ("R2026-000001", "R2026-000002")
+    with session_scope(db_url) as s:
+        report = s.get(Report, first.report_id)
+    expected = get_engine().classify(service.engine_input(report)).to_dict()
+    assert report.classification_by_engine == expected
+    assert report.rules_version == get_engine().rulebook.version
+    assert report.basis == expected["basis"] and report.trace == expected["trace"]
+    assert report.flags == ["repeat_complaint"] and report.key_road
+
+
+@pytest.mark.parametrize("form, field", [
+    ({"source": "pigeon"}, "source"),
+    ({"category": ""}, "category"),
+    ({"people_affected": -1}, "people_affected"),
+    ({"people_affected": "many"}, "people_affected"),
+    ({"flags": ["aliens"]}, "flags"),
+    ({"received_at": "yesterday"}, "received_at"),
+    ({"received_at": NOW + dt.timedelta(days=1)}, "received_at"),
+])
+def test_malformed_forms_are_refused_before_anything_is_stored(db_url, form, field):
+    with pytest.raises(InputError) as caught:
+        intake(db_url, **form)
+    assert caught.value.field == field
+    assert service.queue(status=None, at=NOW, url=db_url) == []
+
+
+def test_a_report_the_rules_cannot_classify_is_kept(db_url):
+    result = intake(db_url, category="retired_category")
+    assert not result.classified and "retired_category" in result.problem
+    rows = service.queue(at=NOW, url=db_url)
+    assert [r["number"] for r in rows] == [result.number] and rows[0]["status"] == "received"
+    assert "retired_category" in service.problem_of(result.report_id, db_url)
+    with pytest.raises(service.TriageError, match="no classification"):
+        service.dispatch(result.report_id, "staff-1", at=NOW, url=db_url)
+
+
+def test_actions_must_fit_the_status(db_url):
+    rid = intake(db_url).report_id
+    with pytest.raises(service.TriageError, match="needs status dispatched or handling"):
+        service.record_feedback(rid, "x", "done", at=NOW, url=db_url)
+    with pytest.raises(service.TriageError):
+        service.verify(rid, "x", True, at=NOW, url=db_url)
+    service.dispatch(rid, "x", at=NOW, url=db_url)
+    with pytest.raises(service.TriageError):
+        service.dispatch(rid, "x", at=NOW, url=db_url)
+    with pytest.raises(InputError, match="itself"):
+        service.request_support(rid, "x", "urban_management", at=NOW, url=db_url)
+    with pytest.raises(InputError, match="unknown department"):
+        service.request_support(rid, "x", "ministry_of_magic", at=NOW, url=db_url)
+    with pytest.raises(InputError, match="besides the lead"):
+        service.open_joint_action(rid, "x", "urban_management", ["urban_management"], at=NOW, url=db_url)
+    with pytest.raises(InputError, match="what was done"):
+        service.record_feedback(rid, "x", "  ", at=NOW, url=db_url)
+
+
+def test_progress_feedback_keeps_the_report_in_handling(db_url):
+    rid = intake(db_url).report_id
+    service.dispatch(rid, "x", at=NOW, url=db_url)
+    service.record_feedback(rid, "x", "正在清理", done=False, at=NOW, url=db_url)
+    assert service.get_report(rid, db_url).status == "handling"
+    service.record_feedback(rid, "x", "清理完毕", done=True, at=NOW, url=db_url)
+    assert service.get_report(rid, db_url).status == "verifying"
+
+
+def test_a_stale_version_is_refused(db_url):
+    rid = intake(db_url).report_id
+    version = service.get_report(rid, db_url).version
+    service.escalate(rid, "a", at=NOW, url=db_url, version=version)
+    with pytest.raises(StaleRecordError):
+        service.dispatch(rid, "b", at=NOW, url=db_url, version=version)
+
+
+def test_override_rules(db_url):
+    rid = intake(db_url).report_id
+    with pytest.raises(InputError, match="reason"):
+        service.override(rid, "x", "ok", {"severity": "major"}, at=NOW, url=db_url)
+    with pytest.raises(InputError, match="cannot override"):
+        service.override(rid, "x", "long enough", {"basis": []}, at=NOW, url=db_url)
+    with pytest.raises(InputError, match="changes nothing"):
+        service.override(rid, "x", "long enough", {"lead": service.get_report(rid, db_url).lead}, at=NOW, url=db_url)
+    with pytest.raises(InputError, match="severity"):
+        service.override(rid, "x", "long enough", {"severity": "apocalyptic"}, at=NOW, url=db_url)
+    service.override(rid, "x", "河道管理归水利", {"lead": "water", "handle_within_hours": 48}, at=NOW, url=db_url)
+    report = service.get_report(rid, db_url)
+    assert report.lead == "water" and report.due_at == report.received_at + dt.timedelta(hours=48)
+    stats = service.override_stats(db_url)
+    assert stats["overrides"] == 1 and stats["by_category"] == {"street_vending": 1}
+    assert stats["by_field"] == {"lead": 1, "handle_within_hours": 1}
+    assert stats["items"][0]["changed"]["lead"] == {"engine": "urban_management", "staff": "water"}
+    with pytest.raises(service.TriageError, match="override"):
+        service.reclassify(rid, "x", at=NOW, url=db_url)
+
+
+def test_every_step_is_audited(db_url):
+    rid = intake(db_url).report_id
+    service.dispatch(rid, "x", at=NOW, url=db_url)
+    with session_scope(db_url) as s:
+        actions = [a.action for a in s.exec(select(AuditLog).where(AuditLog.entity_id == str(rid)).order_by(AuditLog.id))]
+    assert actions == ["report.receive", "report.classify", "report.dispatch"]
+
+
+def test_overdue_counts_only_open_reports_past_their_deadline(db_url):
+    late = intake(db_url, received_at=NOW - dt.timedelta(hours=10)).report_id
+    closed_late = intake(db_url, received_at=NOW - dt.timedelta(hours=10)).report_id
+    intake(db_url)                                                  # on time
+    service.dispatch(closed_late, "x", at=NOW, url=db_url)
+    service.record_feedback(closed_late, "x", "done", at=NOW, url=db_url)
+    service.verify(closed_late, "x", True, at=NOW, url=db_url)
+    rows = service.overdue(at=NOW, url=db_url)
+    hours = service.get_report(late, db_url).handle_within_hours
+    assert [(r["id"], r["overdue_hours"]) for r in rows] == [(late, pytest.approx(10 - hours))]
+    assert service.overdue_by_department(at=NOW, url=db_url) == [
+        {"department": "urban_management", "count": 1, "max_overdue_hours": rows[0]["overdue_hours"], "total_overdue_hours": rows[0]["overdue_hours"]}]
+
+
+def test_dashboard_series_cover_each_day(db_url):
+    intake(db_url, received_at=NOW - dt.timedelta(days=2), source="camera")
+    intake(db_url, received_at=NOW, source="camera")
+    intake(db_url, received_at=NOW - dt.timedelta(days=40), source="camera")   # outside 30 days
+    data = service.dashboard_data(days=30, at=NOW, url=db_url)
+    assert len(data["dates"]) == 30 and data["dates"][-1] == NOW.date()
+    assert data["series"]["source"]["camera"][-1] == 1 and data["series"]["source"]["camera"][-3] == 1
+    assert data["totals"]["source"] == {"camera": 2} and data["count"] == 2
