@@ -93,3 +93,8 @@ def test_language_switch_relabels(desk):
     assert desk.tabs.get_title(2) == "Reports 报告"
     desk.i18n.set_language("zh")
     assert desk.draw_button.description == "抽取"
+
+
+def test_an_uninitialised_database_shows_what_to_run(tmp_path):
+    d = review.build(url=f"sqlite:///{tmp_path / 'none.db'}", i18n=I18n(lang="en"))
+    assert "wb-error" in d.status._dom_classes and "workbench init" in d.status.text

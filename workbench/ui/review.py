@@ -159,7 +159,7 @@ class ReviewDesk:
         self.lines: list[dict[str, Any]] = []   # deduction lines being edited
         self.report = None
         self.progress = ProgressBar(self.i18n)
-        self.departments = service.department_names(url)
+        self.departments: dict[str, tuple[str, str]] = {}
         t = self.i18n
         self.reviewer = t.bind(t.bind(widgets.Text(layout=widgets.Layout(width="360px")), "description", "reviewer"), "placeholder", "reviewer_hint")
         self.reviewer.add_class("wb-review-reviewer")
@@ -169,7 +169,12 @@ class ReviewDesk:
         t.on_change(lambda _lang: self._relabel())
         body = widgets.VBox([self.reviewer, self.progress.widget, self.tabs])
         self.widget = app_shell(t, "review_title", body, self.status, cls="wb-review")
-        safe_callback(self.refresh_samples, self.status, t)()
+        safe_callback(self._load, self.status, t)()
+
+    def _load(self) -> None:
+        """Department names and the samples so far (an uninitialised database says what to run)."""
+        self.departments = service.department_names(self.url)
+        self.refresh_samples()
 
     def _tab_titles(self) -> None:
         for i, key in enumerate(("tab_draw", "tab_score", "tab_report")):
