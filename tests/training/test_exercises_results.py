@@ -168,3 +168,22 @@ def test_xlsx_export(bank, engine, db_url, tmp_path):
     assert attempts.max_row == 17
     competence = book[book.sheetnames[-1]]
     assert competence.max_row == 5
+
+
+def test_changes_are_audited_and_stale_status_changes_refused(bank, engine, db_url):
+    from sqlmodel import select
+
+    from workbench.store import StaleRecordError, models, session_scope
+
+    ex = exercises.create_exercise("审计", ["gp-no-fault"], "trainer-a", bank=bank, url=db_url)
+    seen = ex.version
+    exercises.set_status(ex.id, "open", "trainer-a", expected_version=seen, url=db_url)
+    with pytest.raises(StaleRecordError):
+        exercises.set_status(ex.id, "closed", "trainer-b", expected_version=seen, url=db_url)  # opened meanwhile
+    assert exercises.get_exercise(ex.id, url=db_url).status == "open"
+    session = exercises.start(ex.id, "UM001", bank=bank, url=db_url, engine=engine)
+    session.submit("gp-no-fault", {"penalize": False})
+    with session_scope(db_url) as s:
+        actions = [(a.who, a.action, a.entity) for a in s.exec(select(models.AuditLog).order_by(models.AuditLog.id))]
+    assert actions == [("trainer-a", "create", "training_exercise"), ("trainer-a", "settings", "training_exercise"),
+                       ("trainer-a", "status:open", "training_exercise"), ("UM001", "answer", "training_attempt")]

@@ -26,6 +26,7 @@ from sqlmodel import select as sm_select
 from workbench.errors import InputError, WorkbenchError
 from workbench.store import get_engine as get_db
 from workbench.store import models, session_scope
+from workbench.store.audit import audit, create_record, update_record
 from workbench.training.bank import Bank, Scenario, load_bank
 from workbench.training.grading import Expected, QuestionResult, ScenarioResult, expected_answers, grade
 
@@ -59,6 +60,7 @@ class Exercise:
     feedback: str = "each"
     opens_at: dt.datetime | None = None
     closes_at: dt.datetime | None = None
+    version: int = 1
 
     def order_for(self, officer_number: str) -> list[str]:
         """The trainee's scenario order: the trainer's, or a shuffle fixed per trainee."""
@@ -119,34 +121,30 @@ def create_exercise(name: str, scenario_codes: list[str], created_by: str, *, co
             name=name.strip(), cohort=cohort or None, scenario_codes=list(scenario_codes), created_by=created_by,
             created_at=now, status=status, opens_at=now if status == "open" else None,
         )
-        s.add(row)
-        s.flush()
-        s.execute(SETTINGS.insert().values(exercise_id=row.id, time_limit_minutes=time_limit_minutes, scenario_order=order, feedback=feedback))
-        s.add(models.AuditLog(at=now, who=created_by, action="create", entity="training_exercise", entity_id=str(row.id),
-                              after={"name": row.name, "scenario_codes": row.scenario_codes, "status": status,
-                                     "time_limit_minutes": time_limit_minutes, "order": order, "feedback": feedback}))
+        create_record(s, row, created_by)
+        settings = {"time_limit_minutes": time_limit_minutes, "scenario_order": order, "feedback": feedback}
+        s.execute(SETTINGS.insert().values(exercise_id=row.id, **settings))
+        audit(s, created_by, "settings", "training_exercise", row.id, after=settings)
         exercise_id = row.id
     return get_exercise(exercise_id, url=url)
 
 
-def set_status(exercise_id: int, status: str, who: str, url: str | None = None) -> Exercise:
-    """Open or close an exercise (draft → open → closed; a closed one may be reopened)."""
+def set_status(exercise_id: int, status: str, who: str, expected_version: int | None = None, url: str | None = None) -> Exercise:
+    """Open or close an exercise (draft → open → closed; a closed one may be reopened).
+
+    ``expected_version`` is the version the trainer saw: if another trainer
+    changed the exercise since, ``StaleRecordError`` says so and nothing changes.
+    """
     if status not in STATUSES:
         raise InputError("status", f"must be one of {', '.join(STATUSES)}")
     now = _now()
+    changes: dict[str, Any] = {"status": status}
+    if status == "open":
+        changes.update(opens_at=now, closes_at=None)
+    elif status == "closed":
+        changes["closes_at"] = now
     with session_scope(url) as s:
-        row = s.get(models.TrainingExercise, exercise_id)
-        if row is None:
-            raise InputError("exercise", f"no exercise {exercise_id}")
-        before = row.status
-        row.status = status
-        if status == "open":
-            row.opens_at = now
-            row.closes_at = None
-        elif status == "closed":
-            row.closes_at = now
-        s.add(models.AuditLog(at=now, who=who, action=f"status:{status}", entity="training_exercise", entity_id=str(exercise_id),
-                              before={"status": before}, after={"status": status}))
+        update_record(s, models.TrainingExercise, exercise_id, expected_version, changes, who, action=f"status:{status}")
     return get_exercise(exercise_id, url=url)
 
 
@@ -225,13 +223,13 @@ class TraineeSession:
         expected = expected_answers(scenario, self.engine)
         result = grade(scenario, answers, expected=expected)
         with session_scope(self.url) as s:
-            s.add(models.TrainingAttempt(
+            create_record(s, models.TrainingAttempt(
                 exercise_id=self.exercise.id, scenario_code=scenario_id, trainee=self.officer_number,
                 cohort=self.exercise.cohort, answers=_jsonable(answers),
                 expected={"answers": expected.answers, "basis": expected.basis, "trace": result.feedback()["trace"]},
                 grades={r.question: r.to_dict() for r in result.results}, score=round(result.score, 4),
                 rules_version=expected.rules_version, started_at=self.started_at, submitted_at=now,
-            ))
+            ), self.officer_number, action="answer")
         self.results[scenario_id] = result
         return result
 
@@ -285,7 +283,7 @@ def _exercise(row: models.TrainingExercise, settings) -> Exercise:
         id=row.id, name=row.name, scenario_codes=list(row.scenario_codes or []), created_by=row.created_by,
         created_at=row.created_at, status=row.status, cohort=row.cohort,
         time_limit_minutes=settings.get("time_limit_minutes"), order=settings.get("scenario_order") or "fixed",
-        feedback=settings.get("feedback") or "each", opens_at=row.opens_at, closes_at=row.closes_at,
+        feedback=settings.get("feedback") or "each", opens_at=row.opens_at, closes_at=row.closes_at, version=row.version,
     )
 
 

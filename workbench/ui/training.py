@@ -643,7 +643,8 @@ class TrainingRoom:
         exercise_id = self.ex_table.selected
         if exercise_id is None:
             raise InputError(self.i18n.t("exercise"), self.i18n.t("choose"))
-        exercises.set_status(exercise_id, status, who, url=self.url)
+        seen = next((r["version"] for r in self.ex_table.rows if r["id"] == exercise_id), None)
+        exercises.set_status(exercise_id, status, who, expected_version=seen, url=self.url)
         self.refresh_exercises()
         self.status.ok(self.i18n.t("status_set", id=exercise_id, status=status))
 
@@ -654,7 +655,8 @@ class TrainingRoom:
             settings = [t.t("no_limit") if not e.time_limit_minutes else f"{e.time_limit_minutes} min",
                         t.t(f"order_{e.order}"), t.t(f"feedback_{e.feedback}")]
             rows.append({"id": e.id, "name": e.name, "cohort": e.cohort or "", "scenarios": len(e.scenario_codes), "status": e.status,
-                         "settings": " · ".join(settings), "created": f"{e.created_at:%Y-%m-%d %H:%M} {e.created_by}"})
+                         "settings": " · ".join(settings), "created": f"{e.created_at:%Y-%m-%d %H:%M} {e.created_by}",
+                         "version": e.version})
         return rows
 
     # ================================================================== results
