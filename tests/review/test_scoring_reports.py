@@ -146,3 +146,16 @@ def test_xlsx_and_csv_exports(checklist):
     assert "market_regulation" in csv
     with pytest.raises(InputError):
         to_csv(report, "nope")
+
+
+def test_risk_weighted_report_weights_files_back(checklist):
+    rows = scored_rows(checklist)
+    for r in rows:                                   # flagged files were drawn with weight 3
+        r["weight"] = 3.0 if r["defective"] else 1.0
+    report = build_report({"method": "risk", "case_ids": [r["case_id"] for r in rows]}, rows, {"urban_management": 30, "market_regulation": 20})
+    rate = report.summary["defect_rate"]
+    assert rate["method"].startswith("weighted wilson")
+    assert rate["estimate"] == pytest.approx((3 / 3) / (3 / 3 + 2), abs=1e-4)   # 3 defective at 1/3 each, 2 clean at 1
+    assert rate["estimate"] < 3 / 5                                             # below the raw sample share
+    dept = report.departments.set_index("department")
+    assert dept.loc["urban_management", "ci_method"].startswith("weighted wilson")

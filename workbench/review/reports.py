@@ -10,8 +10,9 @@ with a confidence interval:
   shrinks to the point when the whole population was reviewed);
 - a stratified sample overall: the stratified estimate p = Σ W_h·p_h with the
   **normal interval with FPC**, Var = Σ W_h²·(1−n_h/N_h)·p_h(1−p_h)/(n_h−1);
-- a risk-weighted sample: files weighted by 1/weight (Hájek estimator) and the
-  Wilson interval on Kish's effective sample size — approximate, marked so.
+- a risk-weighted sample (overall and per group): files weighted by 1/weight
+  (Hájek estimator) and the Wilson interval on Kish's effective sample size,
+  no FPC — approximate, marked so.
 """
 
 from __future__ import annotations
@@ -137,9 +138,10 @@ def build_report(sample: dict[str, Any], scored: list[dict[str, Any]], populatio
         "top_defects": _top_defects(scored, 5),
         "checklist_version": next((r.get("checklist_version") for r in scored if r.get("checklist_version")), None),
     }
-    departments = _group_table(scored, "department", populations, confidence)
+    weighted = method == "risk"
+    departments = _group_table(scored, "department", populations, confidence, weighted)
     officer_rows = [{**r, "officer": o} for r in scored for o in (r.get("officers") or [])]
-    officers = _group_table(officer_rows, "officer", None, confidence)
+    officers = _group_table(officer_rows, "officer", None, confidence, weighted)
     defect_table = pd.DataFrame(_top_defects(scored, None), columns=["item", "zh", "en", "section", "files", "points"])
     files = pd.DataFrame([{
         "case_id": r["case_id"], "department": r["department"], "officers": ", ".join(map(str, r.get("officers") or [])),
@@ -150,7 +152,8 @@ def build_report(sample: dict[str, Any], scored: list[dict[str, Any]], populatio
     return ReviewReport(sample, summary, departments, officers, defect_table, files, summary["grades"])
 
 
-def _group_table(rows: list[dict[str, Any]], key: str, populations: dict[str, int] | None, confidence: float) -> pd.DataFrame:
+def _group_table(rows: list[dict[str, Any]], key: str, populations: dict[str, int] | None, confidence: float,
+                 weighted: bool = False) -> pd.DataFrame:
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         groups[str(r[key])].append(r)
@@ -160,7 +163,10 @@ def _group_table(rows: list[dict[str, Any]], key: str, populations: dict[str, in
         n = len(members)
         d = sum(1 for r in members if r["defective"])
         N = populations.get(name) if populations else None
-        ci = wilson_fpc(d, n, N, confidence)
+        if weighted:
+            ci = weighted_wilson([(bool(r["defective"]), float(r.get("weight") or 1.0)) for r in members], confidence)
+        else:
+            ci = wilson_fpc(d, n, N, confidence)
         grades = Counter(r["grade"] for r in members)
         top = _top_defects(members, 3)
         out.append({
