@@ -38,11 +38,47 @@ def make_case(number, department, *, officers=("O1", "O2"), fine=300, decision="
 
 @pytest.fixture(scope="module")
 def review_db(tmp_path_factory):
-    """A small county in a fresh SQLite database made by the store's migrations: 3 departments, 60 files, 12 with defects."""
-    from workbench.store import dispose_engines, models, session_scope
-    from workbench.store.migrate import upgrade
+    """A small county in a fresh SQLite database made by the store's migrations: 3 departments, 60 files, 19 with defects."""
+    from workbench.store import dispose_engines
 
     url = f"sqlite:///{tmp_path_factory.mktemp('review') / 'review.db'}"
+    seed_county(url)
+    yield url
+    dispose_engines()
+
+
+@pytest.fixture
+def review_pg():
+    """The same county in a fresh PostgreSQL database (WORKBENCH_TEST_PG_URL; CI_REQUIRE_PG makes its absence a failure)."""
+    import os
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from workbench.store.db import dispose_engines, engine_url
+
+    server = os.environ.get("WORKBENCH_TEST_PG_URL")
+    if not server:
+        if os.environ.get("CI_REQUIRE_PG"):
+            pytest.fail("CI_REQUIRE_PG is set but WORKBENCH_TEST_PG_URL is not: no PostgreSQL server was started")
+        pytest.skip("WORKBENCH_TEST_PG_URL not set (no PostgreSQL server); CI sets CI_REQUIRE_PG and fails instead")
+    name = f"wb_review_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(engine_url(server), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.rsplit("/", 1)[0] + f"/{name}"
+    seed_county(url)
+    yield url
+    dispose_engines()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def seed_county(url):
+    from workbench.store import models, session_scope
+    from workbench.store.migrate import upgrade
+
     upgrade(url)
     with session_scope(url) as s:
         for code, zh in [("urban_management", "城管"), ("market_regulation", "市场监管"), ("greening", "绿化")]:
@@ -59,5 +95,3 @@ def review_db(tmp_path_factory):
             elif i % 7 == 0:
                 kwargs = {"fine": 900, "planted": ["fine_outside_benchmark"]}
             s.add(make_case(f"C{i:03d}", dept, **kwargs))
-    yield url
-    dispose_engines()

@@ -145,3 +145,31 @@ def test_concurrent_reviewers_in_threads(review_db):
     assert sorted(outcomes, key=str).count("stale") == 1, outcomes
     saved = service.open_file(s["id"], cases[5], "dora", url=review_db)["score"]
     assert saved["total"] == next(o for o in outcomes if o != "stale") and saved["version"] == first["version"] + 1
+
+
+@pytest.mark.postgres
+def test_draw_score_race_and_report_on_postgresql(review_pg):
+    import threading
+
+    s = service.draw_sample(name="pg", method="stratified", seed=4, size=9, created_by="a", min_per_stratum=2, url=review_pg)
+    assert service.redraw(s["id"], url=review_pg)["same"]
+    case = s["case_ids"][0]
+    first = service.save_score(s["id"], case, "erin", [], None, url=review_pg)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def tab(deductions):
+        barrier.wait()
+        try:
+            outcomes.append(service.save_score(s["id"], case, "erin", deductions, first["version"], url=review_pg)["total"])
+        except StaleRecordError:
+            outcomes.append("stale")
+
+    racers = [threading.Thread(target=tab, args=([],)), threading.Thread(target=tab, args=([{"item": "seal_missing"}],))]
+    for t in racers:
+        t.start()
+    for t in racers:
+        t.join()
+    assert outcomes.count("stale") == 1, outcomes
+    report = service.sample_report(s["id"], url=review_pg)
+    assert report.summary["reviewed"] == 1 and report.summary["method"] == "stratified"
