@@ -39,6 +39,7 @@ def test_draw_score_and_report(desk):
     desk.files_table.select(case)
     assert desk.file_view["case_id"] == case
     assert "张**" in desk.file_html.value and "430" in desk.file_html.value and "1234" not in desk.file_html.value
+    assert "占道经营" in desk.file_html.value and "占用面积" in desk.file_html.value and "处罚决定书" in desk.file_html.value
     proposed = [l["deduction"].item for l in desk.lines]
     assert proposed == [p["item"] for p in desk.file_view["proposed"]]
     # reviewer adds a deduction; the preview follows

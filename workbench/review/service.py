@@ -224,6 +224,7 @@ def open_file(sample_id: int, case_number: str, reviewer: str, url: str | None =
                       ("act_date", "act_end_date", "discovered_date", "filing_date", "decision_date", "service_date")},
             "officers": [{"number": n, "name": mask_name(names.get(n, "?"))} for n in (case.officers or [])],
             "facts": dict(case.facts or {}),
+            "names": _names(case),
             "circumstances": list(case.circumstances or []),
             "procedure": case.procedure,
             "penalty": {"fine_yuan": case.fine_yuan, "other": list(case.other_penalties or [])},
@@ -235,6 +236,24 @@ def open_file(sample_id: int, case_number: str, reviewer: str, url: str | None =
                 "comment": existing.comment, "status": existing.status, "version": existing.version},
             "version": None if existing is None else existing.version,
         }
+
+
+def _names(case: models.CaseFile) -> dict[str, Any]:
+    """Display names (zh, en) of the violation, its facts and the documents, from the rulebook and the store."""
+    from workbench.engine import get_engine
+
+    violation = get_engine().rulebook.violations.get(case.violation)
+    facts = {}
+    if violation is not None:
+        for key in case.facts or {}:
+            spec = violation.facts.get(key)
+            if spec is not None:
+                facts[key] = (spec.zh, spec.en)
+    return {
+        "violation": (violation.name_zh, violation.name_en) if violation else (case.violation, case.violation),
+        "facts": facts,
+        "documents": {code: models.CASE_DOCUMENTS[code][:2] for code in case.documents or [] if code in models.CASE_DOCUMENTS},
+    }
 
 
 def mask_name(name: str | None) -> str:

@@ -395,16 +395,22 @@ class ReviewDesk:
         t = self.i18n.t
         esc = html.escape
         zh = self.i18n.lang == "zh"
+        names = v.get("names") or {}
+        pick = (lambda pair: pair[0] if zh else f"{pair[1]} {pair[0]}")  # noqa: E731
+        fact_names = names.get("facts", {})
+        doc_names = names.get("documents", {})
+        facts_text = ", ".join(f"{pick(fact_names[k]) if k in fact_names else k} = {val}" for k, val in v["facts"].items())
+        docs_text = ", ".join(pick(doc_names[d]) if d in doc_names else d for d in v["documents"])
         rows = [
             (t("party"), f"{esc(v['party']['name'])} · {esc(v['party']['id'])} · {esc(v['party']['kind'])}"
                          + (f" · {v['party']['age']}" if v['party'].get('age') is not None else "")),
             (t("dates"), " · ".join(f"{k.replace('_date', '')}: {d}" for k, d in v["dates"].items() if d)),
             (t("officers"), ", ".join(f"{esc(o['number'])} {esc(o['name'])}" for o in v["officers"]) or "—"),
-            (t("facts"), esc(", ".join(f"{k}={val}" for k, val in v["facts"].items())) or "—"),
+            (t("facts"), esc(facts_text) or "—"),
             (t("circumstances"), esc(", ".join(v["circumstances"])) or "—"),
             (t("penalty"), esc(f"{v['penalty'].get('fine_yuan')} 元 {' '.join(v['penalty'].get('other') or [])}")),
             (t("procedure"), esc(str(v.get("procedure")))),
-            (t("documents"), esc(", ".join(v["documents"])) or "—"),
+            (t("documents"), esc(docs_text) or "—"),
         ]
         table = "".join(f"<tr><th>{esc(k)}</th><td>{val}</td></tr>" for k, val in rows)
         findings = "".join(
@@ -413,7 +419,7 @@ class ReviewDesk:
             f"<div class='wb-basis'>{esc(f['basis'])} · {esc(f.get('rule') or '')}"
             f"{' · rules ' + esc(f['rules_version']) if f.get('rules_version') else ''}</div></li>"
             for f in v["findings"]) or f"<li>{esc(t('no_findings'))}</li>"
-        self.file_html.value = (f"<div class='wb-card'><h4>{esc(t('file_title', case=v['case_id']))} · {esc(v['violation'])}</h4>"
+        self.file_html.value = (f"<div class='wb-card'><h4>{esc(t('file_title', case=v['case_id']))} · {esc(pick(names['violation']) if names.get('violation') else v['violation'])}</h4>"
                                 f"<table class='wb-table-grid'>{table}</table>"
                                 f"<h5>{esc(t('findings'))}</h5><ul>{findings}</ul></div>")
 
@@ -546,7 +552,7 @@ class ReviewDesk:
         self.download_html.add_class("wb-review-download")
         self.dept_table = DataTable(self._group_columns("department", "col_stratum"), i18n=t, key="department", page_size=40, cls="wb-review-departments")
         self.officer_table = DataTable(self._group_columns("officer", "col_officer"), i18n=t, key="officer", page_size=15, cls="wb-review-officers")
-        self.defect_table = DataTable([Column("item", "col_item"), Column("zh", "col_item"), Column("section", "col_section"),
+        self.defect_table = DataTable([Column("item", "col_item"), Column("zh", "col_name"), Column("section", "col_section"),
                                        Column("files", "col_files"), Column("points", "points")], i18n=t, key="item", page_size=15)
         self.charts = widgets.HBox()
         self.charts.add_class("wb-review-charts")
