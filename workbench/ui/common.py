@@ -58,6 +58,13 @@ Progress — for any job that may take over a second::
     progress = ProgressBar(i18n)             # class wb-progress, hidden when idle
     for item in progress.track(items, label_key="scoring"): ...
 
+Store and Voila::
+
+    problem = store_problem(url, ("report", "department"))   # None, or why the database cannot be used
+    if problem: status.say("error", "no_database", problem=problem)  # and show the app without data
+    wait_for_voila_request()                 # in a preheated kernel: wait for the user's request before
+                                             # loading data (no-op elsewhere); build widgets before it
+
 Layout and CSS::
 
     app_shell(i18n, "title", body_widget, status)   # header (title + switch), body, status; class wb-app
@@ -103,6 +110,10 @@ COMMON: dict[str, dict[str, str]] = {
     "table_descending": {"zh": "降序", "en": "Descending"},
     "table_select": {"zh": "选择", "en": "Select"},
     "working": {"zh": "处理中…", "en": "Working…"},
+    "no_database": {
+        "zh": "数据库尚未初始化：{problem}。请先运行 workbench init --demo（或 workbench init），然后刷新本页。",
+        "en": "The database is not set up: {problem}. Run `workbench init --demo` (or `workbench init`), then reload this page.",
+    },
     "yes": {"zh": "是", "en": "yes"},
     "no": {"zh": "否", "en": "no"},
 }
@@ -671,3 +682,43 @@ def app_shell(i18n: I18n, title_key: str, body, status: StatusBar | None = None,
 
     i18n.on_change(mark)
     return shell
+
+
+# --------------------------------------------------------------------------- store and Voila
+
+
+def store_problem(url: str | None = None, tables: Iterable[str] = ("department",)) -> str | None:
+    """Why the store cannot be used (unreachable, not initialised: ``tables`` missing), or None.
+
+    Apps call it before loading data and show ``no_database`` instead of a traceback.
+    """
+    try:
+        from sqlalchemy import inspect
+
+        from workbench.store import get_engine
+
+        present = set(inspect(get_engine(url)).get_table_names())
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the database is reported, not raised
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+    missing = sorted(set(tables) - present)
+    if missing:
+        return f"tables missing: {', '.join(missing)}"
+    return None
+
+
+def wait_for_voila_request() -> None:
+    """In a preheated Voila kernel, pause until a user opens the page, so the data shown is fresh.
+
+    A preheated kernel runs the notebook before anyone asks for it; data loaded
+    before this call would be as old as the kernel. Outside Voila's preheating
+    (tests, nbval, plain Voila) it returns at once.
+    """
+    if os.environ.get("VOILA_PREHEAT", "False") == "False":
+        return
+    try:
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    except Exception:  # noqa: BLE001 - never fail the app on it; the data is then only older
+        _setup_logging()
+        log.warning("wait_for_request failed; data may be as old as the preheated kernel", exc_info=True)

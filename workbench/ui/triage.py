@@ -31,7 +31,9 @@ from workbench import triage as service
 from workbench.errors import InputError, WorkbenchError
 from workbench.rulebook.model import REPORT_FLAGS, REPORT_SOURCES
 from workbench.store.models import REPORT_STATUSES
-from workbench.ui.common import Column, DataTable, I18n, StatusBar, MessageKey, app_shell, label, safe_callback
+from workbench.ui.common import (
+    Column, DataTable, I18n, MessageKey, StatusBar, app_shell, label, safe_callback, store_problem, wait_for_voila_request,
+)
 
 MESSAGES: dict[str, dict[str, str]] = {
     "title": {"zh": "分拨处置台", "en": "Triage console 分拨处置台"},
@@ -181,10 +183,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "dash_title": {"zh": "每日受理事件数", "en": "Reports received per day 每日受理"},
     "dash_total": {"zh": "合计 {count} 件", "en": "{count} reports in total"},
     "unclassified": {"zh": "未定级", "en": "Unclassified 未定级"},
-    "no_database": {
-        "zh": "数据库尚未初始化：{problem}。请先运行 workbench init --demo（或 workbench init），然后刷新本页。",
-        "en": "The database is not set up: {problem}. Run `workbench init --demo` (or `workbench init`), then reload this page.",
-    },
 }
 
 
@@ -232,8 +230,8 @@ class TriageConsole:
         body = widgets.VBox([self.operator, self.tabs])
         self.widget = app_shell(self.i18n, "title", body, self.status, cls="wb-triage")
 
-        _wait_for_voila_request()  # preheated kernel: load data when a user opens the page, not at preheat
-        self.problem = _store_problem(url)
+        wait_for_voila_request()  # preheated kernel: load data when a user opens the page, not at preheat
+        self.problem = store_problem(url, ("report", "report_event", "department"))
         if self.problem:
             self.status.say("error", "no_database", problem=self.problem)
             for box in (self.intake_box, self.queue_box):
@@ -892,31 +890,3 @@ def _disable_all(box) -> None:
         if hasattr(child, "disabled"):
             child.disabled = True
         _disable_all(child)
-
-
-def _store_problem(url: str | None) -> str | None:
-    """Why the store cannot be used (not initialised, unreachable), or None."""
-    try:
-        from sqlalchemy import inspect
-
-        from workbench.store import get_engine
-
-        tables = set(inspect(get_engine(url)).get_table_names())
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the database is reported, not raised
-        return f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
-    missing = {"report", "report_event", "department"} - tables
-    if missing:
-        return f"tables missing: {', '.join(sorted(missing))}"
-    return None
-
-
-def _wait_for_voila_request() -> None:
-    """In a preheated Voila kernel, pause until a user opens the page (so the data shown is fresh)."""
-    try:
-        from voila.utils import wait_for_request
-    except ImportError:
-        return
-    try:
-        wait_for_request()
-    except Exception:  # noqa: BLE001 - outside a preheated kernel this is a no-op; never fail the app on it
-        pass
