@@ -186,7 +186,7 @@ class CaseFile(Versioned, SQLModel, table=True):
 
     __tablename__ = "case_file"
     __table_args__ = (  # migration 0002: counts by violation and level, sampling by department and period
-        Index("ix_case_violation_level", "violation", "level_applied"),
+        Index("ix_case_violation_level", "violation", "level_applied", "decision_date", "fine_yuan"),  # covers the counts
         Index("ix_case_department_decision", "department_code", "decision_date"),
         Index("ix_case_decision_date", "decision_date"),
     )

@@ -22,7 +22,7 @@ def upgrade() -> None:
     with op.batch_alter_table('case_file', schema=None) as batch_op:
         batch_op.create_index('ix_case_decision_date', ['decision_date'], unique=False)
         batch_op.create_index('ix_case_department_decision', ['department_code', 'decision_date'], unique=False)
-        batch_op.create_index('ix_case_violation_level', ['violation', 'level_applied'], unique=False)
+        batch_op.create_index('ix_case_violation_level', ['violation', 'level_applied', 'decision_date', 'fine_yuan'], unique=False)
 
     with op.batch_alter_table('report', schema=None) as batch_op:
         batch_op.create_index('ix_report_lead_status_due', ['lead', 'status', 'due_at'], unique=False)
