@@ -163,3 +163,76 @@ def _redact(url: str) -> str:
         user = creds.split(":", 1)[0]
         return f"{scheme}://{user}:***@{host}"
     return url
+
+
+class BackgroundServer:
+    """`workbench serve` started as a child process and waited for (browser tests, benchmarks).
+
+    Runs the real command (``python -m workbench.cli serve``) in its own process
+    group, so ``stop()`` ends Voila and its kernels with it.
+    """
+
+    def __init__(self, db_url: str, workdir: Path, *, pool_size: int = 0, notebooks: Path | None = None,
+                 no_token: bool = False, extra: list[str] | None = None, start_timeout: float = 90):
+        import time
+        import urllib.error
+        import urllib.request
+
+        self.port = free_port()
+        self.token = "" if no_token else secrets.token_urlsafe(18)
+        self.db_url = db_url
+        self.base_url = f"http://127.0.0.1:{self.port}/"
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.log_path = workdir / "serve.log"
+        cmd = [sys.executable, "-m", "workbench.cli", "serve", "--port", str(self.port), "--db", db_url, "--pool-size", str(pool_size)]
+        cmd += ["--no-token"] if no_token else ["--token", self.token]
+        if notebooks is not None:
+            cmd += ["--notebooks", str(notebooks)]
+        cmd += list(extra or [])
+        env = dict(os.environ, WORKBENCH_DB_URL=db_url, WORKBENCH_LOG_DIR=str(workdir / "log"), PYTHONUNBUFFERED="1")
+        with open(self.log_path, "w") as log:
+            self.process = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parents[1], env=env, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + start_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise WorkbenchError(f"workbench serve exited with {self.process.returncode}:\n{self.log()[-3000:]}")
+            try:
+                with urllib.request.urlopen(self.url(""), timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise WorkbenchError(f"workbench serve did not answer within {start_timeout:g}s:\n{self.log()[-3000:]}")
+
+    def url(self, path: str = "voila/render/index.ipynb") -> str:
+        """The URL of ``path`` (an app's ``name.ipynb`` is enough) with the token."""
+        if not path.startswith("voila/") and path.endswith(".ipynb"):
+            path = f"voila/render/{path}"
+        sep = "&" if "?" in path else "?"
+        return f"{self.base_url}{path}{sep}token={self.token}" if self.token else f"{self.base_url}{path}"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        """TERM the process group (workbench serve, Voila, kernels); KILL after 20 s."""
+        if self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def __enter__(self) -> "BackgroundServer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -26,16 +26,7 @@ Tests under tests/browser/ get the ``browser`` marker automatically.
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
-import signal
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -97,68 +88,21 @@ def wb_db_url(request, tmp_path_factory) -> str:
 # --------------------------------------------------------------------------- server
 
 
-@dataclass
-class WbServer:
-    base_url: str
-    token: str
-    db_url: str
-    log_path: Path
-    process: subprocess.Popen
+def start_server(db_url: str, workdir: Path, pool_size: int = 0, extra: list[str] | None = None, no_token: bool = False):
+    """Start `workbench serve` (the real command) and wait until it answers: a ``BackgroundServer``.
 
-    def url(self, path: str = "voila/render/index.ipynb") -> str:
-        if not path.startswith("voila/") and path.endswith(".ipynb"):
-            path = f"voila/render/{path}"
-        sep = "&" if "?" in path else "?"
-        return f"{self.base_url}{path}{sep}token={self.token}" if self.token else f"{self.base_url}{path}"
+    Attributes: base_url, token, db_url, log_path, process; ``url(path)``, ``log()``, ``stop()``.
+    """
+    from workbench.serve import BackgroundServer
 
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+    try:
+        return BackgroundServer(db_url, workdir, pool_size=pool_size, extra=extra, no_token=no_token, start_timeout=SERVER_START_TIMEOUT)
+    except Exception as exc:  # the server's log is in the message
+        raise RuntimeError(str(exc)) from None
 
 
-def start_server(db_url: str, workdir: Path, pool_size: int = 0, extra: list[str] | None = None, no_token: bool = False) -> WbServer:
-    """Start `workbench serve` (the real command) and wait until it answers."""
-    from workbench.serve import free_port
-
-    port = free_port()
-    token = "" if no_token else secrets.token_urlsafe(18)
-    cmd = [sys.executable, "-m", "workbench.cli", "serve", "--port", str(port), "--db", db_url, "--pool-size", str(pool_size)]
-    cmd += ["--no-token"] if no_token else ["--token", token]
-    cmd += list(extra or [])
-    env = dict(os.environ)
-    env["WORKBENCH_DB_URL"] = db_url
-    env["WORKBENCH_LOG_DIR"] = str(workdir / "log")
-    env["PYTHONUNBUFFERED"] = "1"
-    log_path = workdir / "serve.log"
-    log_file = open(log_path, "w")
-    process = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
-    server = WbServer(f"http://127.0.0.1:{port}/", token, db_url, log_path, process)
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"workbench serve exited with {process.returncode}:\n{server.log()[-3000:]}")
-        try:
-            with urllib.request.urlopen(server.url(""), timeout=2) as response:
-                if response.status == 200:
-                    return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.3)
-    stop_server(server)
-    raise RuntimeError(f"workbench serve did not answer within {SERVER_START_TIMEOUT}s:\n{server.log()[-3000:]}")
-
-
-def stop_server(server: WbServer) -> None:
-    """TERM the server's process group (workbench serve, Voila and its kernels)."""
-    if server.process.poll() is None:
-        try:
-            os.killpg(server.process.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            return
-        try:
-            server.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait()
+def stop_server(server) -> None:
+    server.stop()
 
 
 @pytest.fixture(scope="module")
