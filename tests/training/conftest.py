@@ -24,10 +24,20 @@ def bank(engine):
 @pytest.fixture()
 def db_url(tmp_path):
     """A fresh store made by the store's own migrations, with a small unit of officers in A/B pairs."""
+    return make_db(tmp_path / "training.db")
+
+
+@pytest.fixture()
+def new_db(tmp_path):
+    """Make another database like ``db_url``: ``new_db("name")`` returns its URL."""
+    return lambda name: make_db(tmp_path / f"{name}.db")
+
+
+def make_db(path) -> str:
     from workbench.store import models, session_scope
     from workbench.store.migrate import upgrade
 
-    url = f"sqlite:///{tmp_path / 'training.db'}"
+    url = f"sqlite:///{path}"
     upgrade(url)
     with session_scope(url) as s:
         s.add(models.Department(code="urban_management", name_zh="城管", name_en="Urban management"))

@@ -38,7 +38,7 @@ def test_bank_exercises_every_general_provision(bank, engine):
             d = engine.decide(s.case)
             fired |= {t["rule"].split("@")[0] if t["rule"].startswith("discretion/") else t["rule"] for t in d.trace}
             fired.add(f"reason/{d.reason}")
-    for rule in ["bars/under_14", "bars/no_capacity", "bars/time_barred", "bars/time_barred_police",
+    for rule in ["bars/under_14", "bars/no_capacity", "bars/time_barred", "bars/time_barred_police", "bars/time_barred_safety",
                  "bars/minor_corrected_no_harm", "bars/no_fault", "mitigation/minor_14_to_18", "mitigation/limited_capacity",
                  "mitigation/eliminated_harm", "mitigation/coerced", "mitigation/confessed_unknown", "mitigation/meritorious",
                  "art37", "reason/first_offence_exempt", "procedure/summary_person", "procedure/hearing_large_fine_person"]:

@@ -207,3 +207,20 @@ def test_changing_a_benchmark_changes_the_expected_answer(bank, engine, tmp_path
     # a scenario of another violation does not move
     other = bank.get("gr-wall-graffiti")
     assert expected_answers(other, engine).answers == expected_answers(other, changed).answers
+
+
+def test_each_answer_rests_on_its_own_articles(bank, engine):
+    expected = expected_answers(bank.get("hw-restaurant-dumping"), engine)
+    assert grade_question("hearing_right", False, expected).articles == ["行政处罚法 第六十三条"]
+    assert grade_question("legal_review", False, expected).articles == ["行政处罚法 第五十八条"]
+    assert "固体废物污染环境防治法 第一百一十一条" in grade_question("level", "lighter", expected).articles
+    under14 = expected_answers(bank.get("gp-minor-under-14"), engine)
+    assert grade_question("penalize", True, under14).articles == ["行政处罚法 第三十条"]
+    coerced = expected_answers(bank.get("gp-art32-coerced"), engine)
+    assert "行政处罚法 第三十二条" in grade_question("level", "standard", coerced).articles
+
+
+def test_articles_carry_the_law_over_a_list():
+    assert articles_of(["城乡规划法 第六十四条、第六十五条；噪声污染防治法 第七十七条"]) == \
+        ["城乡规划法 第六十四条", "城乡规划法 第六十五条", "噪声污染防治法 第七十七条"]
+    assert articles_of(["固体废物污染环境防治法 第一百一十一条第一款第（一）项、第二款"]) == ["固体废物污染环境防治法 第一百一十一条"]

@@ -3,6 +3,7 @@
     workbench training list [--topic T] [--violation V] [--scenarios DIR]   scenarios, one per line
     workbench training answers [ID ...] [--rules DIR]      the engine's answers as JSON Lines (never stored)
     workbench training export FILE.xlsx [--exercise N] [--cohort C] [--db URL]   results workbook
+    workbench training demo [--db URL] [--officers N]     a demo training history (idempotent)
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ def register(sub) -> None:
     export.add_argument("--department")
     export.add_argument("--db", metavar="URL", help="database URL (default: $WORKBENCH_DB_URL or var/workbench.db)")
     export.set_defaults(func=run_export)
+    demo = actions.add_parser("demo", help="add a demo training history (two exercises taken by one unit) to the database")
+    demo.add_argument("--officers", type=int, default=24)
+    demo.add_argument("--seed", type=int, default=20251127)
+    demo.add_argument("--db", metavar="URL")
+    demo.set_defaults(func=run_demo)
 
 
 def run_list(args) -> int:
@@ -63,4 +69,15 @@ def run_export(args) -> int:
 
     path = export_xlsx(args.file, exercise_id=args.exercise, cohort=args.cohort, department=args.department, url=args.db)
     print(path, file=sys.stderr)
+    return 0
+
+
+def run_demo(args) -> int:
+    from workbench.training.demo import build_demo
+
+    made = build_demo(url=args.db, officers=args.officers, seed=args.seed)
+    if made["skipped"]:
+        print("training demo: already there (or no officers in the database); nothing added", file=sys.stderr)
+    else:
+        print(f"training demo: {made['exercises']} exercises, {made['attempts']} graded answers", file=sys.stderr)
     return 0

@@ -56,6 +56,7 @@ class Expected:
     decision: dict | None
     triage: dict | None
     rules_version: str
+    question_articles: dict[str, list[str]] = field(default_factory=dict)  # the articles each answer rests on
 
     @property
     def basis(self) -> list[str]:
@@ -141,7 +142,48 @@ def expected_answers(scenario: Scenario, engine=None) -> Expected:
             assist=sorted(triage.get("assist") or []),
             coordination_level=int(triage["coordination_level"]),
         )
-    return Expected(scenario.id, {q: answers.get(q) for q in scenario.questions}, decision, triage, engine.version)
+    expected = Expected(scenario.id, {q: answers.get(q) for q in scenario.questions}, decision, triage, engine.version)
+    expected.question_articles = {q: _question_articles(q, expected, engine.rulebook) for q in scenario.questions}
+    return expected
+
+
+# Which trace rows decide which answer: rule-name prefixes, and the field a provision row sets.
+_DECIDED_BY = {
+    "penalize": (("bars/",), None),
+    "level": (("mitigation/", "art37", "discretion/"), None),
+    "fine": (("mitigation/", "art37", "discretion/"), None),
+    "procedure": (("procedure/summary",), "procedure"),
+    "hearing_right": (("procedure/hearing",), "hearing_right"),
+    "legal_review": (("legal_review/",), "legal_review"),
+    "lead": (("ownership/",), None),
+    "assist": (("ownership/",), None),
+    "severity": (("severity/",), None),
+    "coordination_level": (("ownership/", "severity/"), None),
+}
+
+
+def _question_articles(question: str, expected: Expected, book) -> list[str]:
+    """The articles behind one answer: the trace rows that decide it, else the provisions that could have.
+
+    Used to count which articles trainees misapply (a wrong hearing answer
+    counts against Art. 63, not against every article of the case).
+    """
+    if question == "basis":
+        return list(expected.answers.get("basis") or [])
+    prefixes, sets = _DECIDED_BY[question]
+    source = expected.triage if question in REPORT_QUESTIONS else expected.decision
+    trace = (source or {}).get("trace", [])
+    found = articles_of([t.get("basis", "") for t in trace if str(t.get("rule", "")).startswith(prefixes)])
+    if question in ("level", "fine") or (question == "penalize" and not found):
+        # no bar: the penalty (or the benchmark's exemption) rests on the benchmark row and the violation's penalty article
+        violation = book.violations.get((expected.decision or {}).get("violation"))
+        rows = [t.get("basis", "") for t in trace if str(t.get("rule", "")).startswith("discretion/")] if question == "penalize" else []
+        found = [*found, *[a for a in articles_of([*rows, violation.penalty_basis if violation else ""]) if a not in found]]
+    if not found and sets:
+        found = articles_of([row.basis for stage in book.stages for row in stage.rows if sets in row.set])
+    if not found:
+        found = articles_of((source or {}).get("basis", []))
+    return found
 
 
 def grade(scenario: Scenario, answers: dict[str, Any], engine=None, expected: Expected | None = None) -> ScenarioResult:
@@ -153,10 +195,10 @@ def grade(scenario: Scenario, answers: dict[str, Any], engine=None, expected: Ex
 
 def grade_question(question: str, given: Any, expected: Expected) -> QuestionResult:
     want = expected.answers.get(question)
-    if question in REPORT_QUESTIONS:
-        articles = articles_of((expected.triage or {}).get("basis", []))
-    else:
-        articles = articles_of((expected.decision or {}).get("basis", []))
+    articles = expected.question_articles.get(question)
+    if articles is None:
+        source = expected.triage if question in REPORT_QUESTIONS else expected.decision
+        articles = articles_of((source or {}).get("basis", []))
     result = QuestionResult(question, 0.0, given, want, articles)
     if given is None or given == "" or given == []:
         if want is None:
@@ -170,12 +212,26 @@ def grade_question(question: str, given: Any, expected: Expected) -> QuestionRes
 
 
 def articles_of(citations: list[str]) -> list[str]:
-    """Citations reduced to law + article (款/项 dropped), in order, without repeats."""
+    """Citations reduced to law + article (款/项 dropped), in order, without repeats.
+
+    ``甲法 第一条；乙法 第二条`` gives both; ``甲法 第一条、第三条`` gives 甲法 第一条 and
+    甲法 第三条 (the law carries over); ``第一款、第二款`` stays one article.
+    """
     out: list[str] = []
     for citation in citations:
-        for part in re.split(r"[；;、]\s*(?=\S*第)", citation):
-            article = article_of(part)
-            if article and article not in out:
+        law = None
+        for part in re.split(r"[；;、,，]", citation or ""):
+            part = part.strip()
+            if not part:
+                continue
+            if part.startswith("第") and law:
+                part = f"{law} {part}"
+            match = ARTICLE.match(part)
+            if not match:
+                continue
+            law = match.group(1)
+            article = f"{match.group(1)} {match.group(2)}"
+            if article not in out:
                 out.append(article)
     return out
 
