@@ -27,14 +27,15 @@ def test_draw_needs_a_reviewer_and_shows_the_message(review_db):
 def test_draw_score_and_report(desk):
     desk.method.value = "stratified"
     desk.seed.value = 77
-    desk.size.value = 9
+    desk.size.value = 20
     desk.min_per.value = 2
     desk.draw_button.click()
     assert "wb-ok" in desk.status._dom_classes, desk.status.text
-    assert desk.sample_id is not None and len(desk.files_table.rows) == 9
+    assert desk.sample_id is not None and len(desk.files_table.rows) == 20
     assert {r["stratum"] for r in desk.allocation_table.rows} == {"urban_management", "market_regulation", "greening"}
-    # a file with a planted one-officer defect, if drawn, shows the veto proposed; score the first file with findings
-    with_findings = [r for r in desk.files_table.rows if r["findings"]] or desk.files_table.rows
+    # score the first file with pre-check findings (seeded: 19 of the 60 files have one)
+    with_findings = [r for r in desk.files_table.rows if r["findings"]]
+    assert with_findings
     case = with_findings[0]["case_id"]
     desk.files_table.select(case)
     assert desk.file_view["case_id"] == case
@@ -54,11 +55,14 @@ def test_draw_score_and_report(desk):
     row = next(r for r in desk.files_table.rows if r["case_id"] == case)
     assert row["total"] == expected and "王评查" in row["reviewers"]
     # rejecting a proposal without a comment is refused at save, with the message on the page
-    if desk.lines[0]["deduction"].source == "precheck":
-        desk.lines[0]["confirm"].value = False
-        assert "wb-review-preview-error" in desk.preview.value
-        desk.save_button.click()
-        assert "wb-error" in desk.status._dom_classes
+    assert desk.lines[0]["deduction"].source == "precheck"   # the drawn file with findings has a proposal
+    desk.lines[0]["confirm"].value = False
+    assert "wb-review-preview-error" in desk.preview.value
+    desk.save_button.click()
+    assert "wb-error" in desk.status._dom_classes and "comment" in desk.status.text
+    desk.lines[0]["comment"].value = "复核卷宗后确认无此问题"
+    desk.save_button.click()
+    assert "wb-ok" in desk.status._dom_classes
     desk.report_button.click()
     assert desk.report is not None and desk.report.summary["reviewed"] == 1
     assert "CI" in desk.summary_html.value or "置信区间" in desk.summary_html.value

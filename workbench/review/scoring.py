@@ -65,8 +65,9 @@ def proposed_deductions(findings: list[Any]) -> list[Deduction]:
     out = []
     for f in findings:
         d = f.to_dict() if hasattr(f, "to_dict") else f
-        out.append(Deduction(item=d["deduction"]["item"], source="precheck", finding=d["code"],
-                             comment=d["message"]["zh"] if isinstance(d.get("message"), dict) else ""))
+        # no comment yet: the finding's message is shown beside it, and the reviewer must
+        # write their own reason to reject or change it
+        out.append(Deduction(item=d["deduction"]["item"], source="precheck", finding=d["code"]))
     return out
 
 
