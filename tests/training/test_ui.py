@@ -135,3 +135,16 @@ def test_a_broken_scenario_file_leaves_the_room_open(db_url, tmp_path):
     room = training.build(db_url, scenarios_dir=folder)
     assert room.status.kind == "wb-error" and "broken.yaml:" in room.status.text
     assert {s.id for s in room.bank} >= {"pr-summary-200", "pr-general-201"}
+
+
+def test_results_tab_on_a_demo_history(db_url, bank, engine):
+    from workbench.training.demo import build_demo
+
+    build_demo(url=db_url, bank=bank, engine=engine)
+    room = training.build(db_url)
+    shown = room.show_results()
+    assert shown["summary"]["attempts"] == 60
+    assert len(room.chart_line.x) == 2 and all(0 < y <= 100 for y in room.chart_line.y)  # two training days
+    room.res_trainee.value = "UM002"
+    shown = room.show_results()
+    assert shown["summary"]["trainees"] == 1 and "UM001" not in room.res_trainees.grid.value

@@ -143,6 +143,15 @@ def progress(rows: Iterable[Attempt]) -> list[dict]:
             for (t, d), s in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
 
 
+def daily_means(rows: Iterable[Attempt]) -> list[dict]:
+    """Mean score over everyone per day, oldest first (the progress line of a cohort or one trainee)."""
+    groups: dict[dt.date, list[float]] = defaultdict(list)
+    for a in rows:
+        if a.submitted_at:
+            groups[a.submitted_at.date()].append(a.score)
+    return [{"day": d.isoformat(), "answers": len(s), "score": round(sum(s) / len(s), 4)} for d, s in sorted(groups.items())]
+
+
 def competence_matrix(*, department: str | None = None, bank: Bank | None = None, url: str | None = None,
                       domains: list[str] | None = None) -> dict:
     """Officers × domains, with who backs up whom (A/B posts).

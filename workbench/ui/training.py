@@ -665,6 +665,11 @@ class TrainingRoom:
         self.res_exercise = t.bind(widgets.Dropdown(layout=widgets.Layout(width="480px")), "description", "res_exercise")
         self.res_exercise.add_class("wb-res-exercise")
         self.res_cohort = t.bind(widgets.Text(layout=widgets.Layout(width="260px")), "description", "cohort")
+        self.res_trainee = t.bind(t.bind(widgets.Text(layout=widgets.Layout(width="300px")), "description", "col_trainee"), "placeholder", "officer_hint")
+        self.res_trainee.add_class("wb-res-trainee")
+        self.res_chart = widgets.VBox()
+        self.res_chart.add_class("wb-res-chart")
+        self.chart = None
         self.res_department = t.bind(widgets.Dropdown(options=[("—", None)] + [(c, c) for c in sorted(self.engine.rulebook.departments)]), "description", "department")
         self.res_department.add_class("wb-res-department")
         show = self._button("show", "wb-res-refresh", self.show_results, "primary")
@@ -691,13 +696,13 @@ class TrainingRoom:
         self.res_matrix_box = widgets.VBox([self.res_matrix.widget])
         self._results_exercise_options()
         return widgets.VBox([
-            widgets.HBox([self.res_exercise, self.res_cohort]), widgets.HBox([self.res_department, show, export]),
+            widgets.HBox([self.res_exercise, self.res_cohort, self.res_trainee]), widgets.HBox([self.res_department, show, export]),
             self.res_download, self.res_summary,
             label(t, "h_trainees", tag="h4"), self.res_trainees.widget,
             label(t, "h_missed", tag="h4"), self.res_missed.widget,
             label(t, "h_types", tag="h4"), self.res_types.widget,
             label(t, "h_articles", tag="h4"), self.res_articles.widget,
-            label(t, "h_progress", tag="h4"), self.res_progress.widget,
+            label(t, "h_progress", tag="h4"), self.res_chart, self.res_progress.widget,
             label(t, "h_matrix", tag="h4"), label(t, "matrix_legend", tag="small"), self.res_matrix_box,
         ])
 
@@ -709,7 +714,8 @@ class TrainingRoom:
             self.res_exercise.value = keep
 
     def show_results(self) -> dict:
-        rows = results.attempts(exercise_id=self.res_exercise.value, cohort=self.res_cohort.value.strip() or None, url=self.url)
+        rows = results.attempts(exercise_id=self.res_exercise.value, cohort=self.res_cohort.value.strip() or None,
+                                trainee=self.res_trainee.value.strip() or None, url=self.url)
         summary = results.cohort_summary(rows)
         self.res_summary.value = html.escape(self.i18n.t("summary", trainees=summary["trainees"], attempts=summary["attempts"],
                                                           mean=_pct(summary["mean_score"]) if summary["mean_score"] is not None else "—"))
@@ -718,12 +724,32 @@ class TrainingRoom:
         self.res_types.set_rows(results.question_types(rows))
         self.res_articles.set_rows(results.most_misapplied_articles(rows))
         self.res_progress.set_rows(results.progress(rows))
+        self._progress_chart(results.daily_means(rows))
         matrix = results.competence_matrix(department=self.res_department.value, bank=self.bank, url=self.url)
         columns = [Column("officer", "col_officer"), Column("name", "col_officer_name"), Column("department", "col_dept"), Column("ab_partner", "col_partner")]
         columns += [Column(d, d) for d in matrix["domains"]] + [Column("no_backup", "col_no_backup")]
         self.res_matrix = DataTable(columns, rows=results.matrix_table(matrix), i18n=self.i18n, key="officer", page_size=20, cls="wb-res-matrix")
         self.res_matrix_box.children = [self.res_matrix.widget]
         return {"summary": summary, "matrix": matrix}
+
+    def _progress_chart(self, days: list[dict]) -> None:
+        """Mean score per day (all trainees shown, or the one chosen), as a line: is training working?"""
+        import bqplot as bq
+
+        x_values = [d["day"] for d in days] or [""]
+        y_values = [round(d["score"] * 100, 1) for d in days] or [0]
+        if self.chart is None:
+            x, y = bq.OrdinalScale(), bq.LinearScale(min=0, max=100)
+            self.chart_line = bq.Lines(x=x_values, y=y_values, scales={"x": x, "y": y}, marker="circle")
+            axes = [bq.Axis(scale=x, tick_rotate=-30, tick_style={"font-size": "9px"}), bq.Axis(scale=y, side="left", label="%")]
+            self.chart = bq.Figure(marks=[self.chart_line], axes=axes, layout=widgets.Layout(width="100%", height="260px"),
+                                   fig_margin={"top": 30, "bottom": 50, "left": 50, "right": 20})
+            self.chart.add_class("wb-res-progress-chart")
+            self.res_chart.children = [self.chart]
+        with self.chart_line.hold_sync():
+            self.chart_line.x = x_values
+            self.chart_line.y = y_values
+        self.chart.title = self.i18n.t("h_progress")
 
     def export(self) -> Path:
         folder = Path(os.environ.get("WORKBENCH_EXPORT_DIR") or Path(__file__).resolve().parents[2] / "var" / "exports")
