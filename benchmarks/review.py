@@ -14,7 +14,6 @@ absolute claims are asserted anywhere.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 import time

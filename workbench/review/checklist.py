@@ -152,7 +152,6 @@ def read_checklist(path: Path) -> tuple[Checklist | None, list[Problem]]:
 
 # -- the reader -----------------------------------------------------------------
 
-_FINDING_CODES: tuple[str, ...] | None = None
 
 
 def _finding_codes() -> tuple[str, ...]:

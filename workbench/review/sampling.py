@@ -20,10 +20,10 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from workbench.errors import InputError
+
 METHODS = ("simple", "stratified", "risk")
 FORMULA = "n0 = z²·p(1−p)/e²;  n = n0 / (1 + (n0 − 1)/N);  n rounded up"
-
-from workbench.errors import InputError  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ below zero (deduct until the section is exhausted).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from workbench.errors import InputError
