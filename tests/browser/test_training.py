@@ -51,9 +51,9 @@ def test_trainer_opens_exercise_and_trainee_sees_feedback(page, wb_browser, wb_s
         trainee.locator(".wb-tr-position b").wait_for()
         for code in SCENARIOS:
             trainee.locator(f'.wb-tr-scenario [data-scenario="{code}"]').wait_for()
-            trainee.locator(".wb-q-penalize select").select_option(label="否")
+            trainee.locator(f".wb-q-penalize.wb-for-{code} select").select_option(label="否")
             article = "行政处罚法 第三十三条" if code == "gp-no-fault" else "行政处罚法 第三十条"
-            trainee.locator(".wb-q-basis .wb-check", has_text=article).first.locator("input[type=checkbox]").check()
+            trainee.locator(f".wb-q-basis.wb-for-{code} .wb-check", has_text=article).first.locator("input[type=checkbox]").check()
             wb.shot(trainee, f"answered-{code}")
             trainee.locator(".wb-tr-submit").click()
             feedback = trainee.locator(f'.wb-tr-feedback .wb-fb[data-scenario="{code}"]')
@@ -63,11 +63,13 @@ def test_trainer_opens_exercise_and_trainee_sees_feedback(page, wb_browser, wb_s
             assert article in text  # the cited article
             assert ("bars/no_fault" if code == "gp-no-fault" else "bars/under_14") in text  # the engine's trace
             assert "规则版本" in text
+            for question in ("penalize", "basis"):  # both answered right: full credit on each
+                assert feedback.locator(f'tr[data-question="{question}"] td').last.inner_text() == "100%"
             wb.shot(trainee, f"feedback-{code}")
             if code != SCENARIOS[-1]:
                 trainee.locator(".wb-tr-next").click()
         trainee.locator(".wb-tr-done").wait_for()
-        assert "练习完成" in trainee.inner_text(".wb-tr-done")
+        assert "练习完成" in trainee.inner_text(".wb-tr-done") and "100%" in trainee.inner_text(".wb-tr-done")
         trainee.locator(".wb-lang button", has_text="English").click()
         trainee.wait_for_function("document.querySelector('.wb-tr-feedback').innerText.includes('Correct answer (engine)')")
         wb.shot(trainee, "feedback-en")

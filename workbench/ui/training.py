@@ -385,11 +385,11 @@ class TrainingRoom:
             w = _Checks(options, t.t(f"q_{question}"))
         else:  # pragma: no cover - the bank check refuses unknown questions
             raise InputError("question", question)
+        target = w.box if isinstance(w, _Checks) else w
         if not isinstance(w, _Checks):
             t.bind(w, "description", f"q_{question}")
-            w.add_class(f"wb-q-{question}")
-        else:
-            w.box.add_class(f"wb-q-{question}")
+        target.add_class(f"wb-q-{question}")
+        target.add_class(f"wb-for-{scenario.id}")  # new widgets per scenario: tests wait for these, not the last ones
         return w
 
     def _department_options(self) -> list[tuple[str, str]]:
