@@ -34,7 +34,7 @@ def test_trainer_opens_exercise_and_trainee_sees_feedback(page, wb_browser, wb_s
     page.locator(".wb-ex-name input").press("Enter")
     page.locator(".wb-ex-create").click()
     page.locator(".wb-status.wb-ok", has_text="已创建练习").wait_for()
-    assert "open" in page.inner_text(".wb-ex-table .wb-table-grid")
+    assert "开放中" in page.inner_text(".wb-ex-table .wb-table-grid")
     wb.shot(page, "trainer-opened")
     wb.assert_no_error_text(page)
 

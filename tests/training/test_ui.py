@@ -2,6 +2,7 @@
 
 import pytest
 
+from workbench.training import exercises
 from workbench.training.grading import expected_answers
 from workbench.ui import training
 
@@ -70,6 +71,12 @@ def test_trainer_builds_exercise_and_trainee_takes_it(room, engine):
     path = room.export()
     assert path.exists() and "base64," in room.res_download.value
     path.unlink()
+
+    # the trainer closes the exercise from the table: it leaves the trainee's list
+    room.ex_table.select(exercise.id)
+    room.set_status("closed")
+    assert exercises.get_exercise(exercise.id, url=room.url).status == "closed"
+    assert exercise.id not in [v for _, v in room.tr_exercise.options]
 
 
 def test_feedback_at_the_end_mode(room):

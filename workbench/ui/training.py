@@ -111,6 +111,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "open": {"zh": "开放", "en": "Open"},
     "close": {"zh": "关闭", "en": "Close"},
     "exercises": {"zh": "全部练习", "en": "All exercises"},
+    "st_draft": {"zh": "草稿", "en": "draft 草稿"},
+    "st_open": {"zh": "开放中", "en": "open 开放"},
+    "st_closed": {"zh": "已关闭", "en": "closed 关闭"},
     "created": {"zh": "已创建练习 {id}：{name}（{status}）", "en": "Exercise {id} created: {name} ({status})"},
     "status_set": {"zh": "练习 {id} 现为 {status}", "en": "Exercise {id} is now {status}"},
     "added": {"zh": "已加入 {n} 个情景", "en": "{n} scenarios added"},
@@ -536,7 +539,7 @@ class TrainingRoom:
         self.pick_preview.add_class("wb-ex-preview")
         self.ex_table = DataTable(
             [Column("id", "col_id"), Column("name", "col_name"), Column("cohort", "col_cohort"), Column("scenarios", "col_scenarios"),
-             Column("status", "col_status"), Column("settings", "col_settings"), Column("created", "col_created")],
+             Column("status", "col_status", fmt=lambda v: self.i18n.t(f"st_{v}")), Column("settings", "col_settings"), Column("created", "col_created")],
             i18n=t, key="id", selectable=True, page_size=10, select_label=lambda r: f"{r['id']} · {r['name']} ({r['status']})", cls="wb-ex-table")
         open_b = self._button("open", "wb-ex-open", lambda: self.set_status("open"))
         close_b = self._button("close", "wb-ex-close", lambda: self.set_status("closed"))
@@ -633,7 +636,7 @@ class TrainingRoom:
             time_limit_minutes=self.ex_limit.value or None, order=self.ex_order.value, feedback=self.ex_feedback.value,
             status=status, bank=self.bank, url=self.url)
         self.refresh_exercises()
-        self.status.ok(self.i18n.t("created", id=exercise.id, name=exercise.name, status=exercise.status))
+        self.status.ok(self.i18n.t("created", id=exercise.id, name=exercise.name, status=self.i18n.t(f"st_{exercise.status}")))
         self.chosen = []
         self._render_chosen()
         return exercise
@@ -646,7 +649,7 @@ class TrainingRoom:
         seen = next((r["version"] for r in self.ex_table.rows if r["id"] == exercise_id), None)
         exercises.set_status(exercise_id, status, who, expected_version=seen, url=self.url)
         self.refresh_exercises()
-        self.status.ok(self.i18n.t("status_set", id=exercise_id, status=status))
+        self.status.ok(self.i18n.t("status_set", id=exercise_id, status=self.i18n.t(f"st_{status}")))
 
     def _exercise_rows(self) -> list[dict]:
         t = self.i18n
@@ -710,8 +713,10 @@ class TrainingRoom:
         keep = self.res_exercise.value
         options = [(self.i18n.t("all_exercises"), None)] + [(f"{e.id} · {e.name}", e.id) for e in exercises.list_exercises(url=self.url)]
         self.res_exercise.options = options
-        if keep in [v for _, v in options]:
+        if keep is not None and keep in [v for _, v in options]:
             self.res_exercise.value = keep
+        else:
+            self.res_exercise.index = 0  # "all exercises" shown as chosen
 
     def show_results(self) -> dict:
         rows = results.attempts(exercise_id=self.res_exercise.value, cohort=self.res_cohort.value.strip() or None,
