@@ -155,3 +155,39 @@ def test_results_tab_on_a_demo_history(db_url, bank, engine):
     room.res_trainee.value = "UM002"
     shown = room.show_results()
     assert shown["summary"]["trainees"] == 1 and "UM001" not in room.res_trainees.grid.value
+
+
+def test_a_database_without_tables_gives_a_message_not_a_traceback(tmp_path):
+    room = training.build(f"sqlite:///{tmp_path / 'empty.db'}")
+    assert room.status.kind == "wb-error" and "workbench init" in room.status.text
+    from sqlalchemy import create_engine, inspect
+
+    assert not inspect(create_engine(f"sqlite:///{tmp_path / 'empty.db'}")).has_table("training_exercise_settings")
+
+
+def test_authoring_from_a_stored_case_in_the_app(db_url, tmp_path):
+    import datetime as dt
+    import shutil
+    from pathlib import Path
+
+    from workbench.store import models, session_scope
+
+    with session_scope(db_url) as s:
+        s.add(models.CaseFile(number="2025-绿化-0007", party_kind="person", party_name_masked="周*", party_id_masked="4301**", party_age=35,
+                              violation="damaging_greenery", department_code="greening", act_date=dt.date(2025, 4, 1),
+                              decision_date=dt.date(2025, 4, 20), officers=["GR001"], facts={"trees_damaged": 3}, circumstances=[]))
+    folder = tmp_path / "bank"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "data" / "scenarios", folder)
+    room = training.build(db_url, scenarios_dir=folder)
+    before = len(room.bank)
+    room.au_source.value = "case"
+    assert room.au_record.value == "2025-绿化-0007"
+    room.author_load()
+    assert "周*" not in room.au_input.value and "GR001" not in room.au_input.value
+    assert "trees_damaged: 3" in room.au_input.value and room.au_department.value == "greening"
+    room.au_narr_zh.value = "某商户砍伐三棵行道树。"
+    room.author_preview_answer()
+    assert "城市绿化条例" in room.au_result.value
+    path = room.author_save()
+    assert path.name == "authored.yaml" and len(room.bank) == before + 1
+    assert any(label.startswith(room.au_id.value) for label, _ in room.pick.options if label != "—")

@@ -20,7 +20,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, inspect, select
 from sqlmodel import select as sm_select
 
 from workbench.errors import InputError, WorkbenchError
@@ -291,6 +291,9 @@ def _ensure(url: str | None) -> None:
     engine = get_db(url)
     key = (str(engine.url), id(engine))
     if key not in _ready:
+        if not inspect(engine).has_table("training_exercise"):
+            raise WorkbenchError(f"the database {engine.url.render_as_string(hide_password=True)} has no training tables; "
+                                 "run `workbench init` (or `workbench init --demo`) first")
         _settings_meta.create_all(engine, checkfirst=True)
         _ready.add(key)
 

@@ -697,7 +697,7 @@ class TrainingRoom:
                                        Column("score", "col_score", fmt=pct)], i18n=t, key="day", page_size=10, cls="wb-res-progress")
         self.res_matrix = DataTable([Column("officer", "col_officer")], i18n=t, key="officer", page_size=20, cls="wb-res-matrix")
         self.res_matrix_box = widgets.VBox([self.res_matrix.widget])
-        self._results_exercise_options()
+        self.res_exercise.options = [(t.t("all_exercises"), None)]
         return widgets.VBox([
             widgets.HBox([self.res_exercise, self.res_cohort, self.res_trainee]), widgets.HBox([self.res_department, show, export]),
             self.res_download, self.res_summary,
@@ -781,6 +781,7 @@ class TrainingRoom:
         self.au_source.add_class("wb-au-source")
         self.au_record = t.bind(widgets.Dropdown(layout=widgets.Layout(width="520px")), "description", "record")
         self.au_record.add_class("wb-au-record")
+        self.au_record.options, self.au_record.disabled = [("—", None)], True
         self.au_source.observe(lambda ch: self._cb(self._author_records)() if not self.i18n.switching else None, names="value")
         load = self._button("load", "wb-au-load", self.author_load)
         self.au_id = t.bind(widgets.Text(value="my-scenario-1", layout=widgets.Layout(width="420px")), "description", "sc_id")
@@ -803,7 +804,6 @@ class TrainingRoom:
         save = self._button("save", "wb-au-save", self.author_save, "success")
         self.au_result = widgets.HTML()
         self.au_result.add_class("wb-au-result")
-        self._author_records()
         return widgets.VBox([
             self.au_source, widgets.HBox([self.au_record, load]), self.au_id, self.au_title_zh, self.au_title_en,
             self.au_narr_zh, self.au_narr_en, self.au_input, widgets.HBox([self.au_questions, widgets.VBox([self.au_department, self.au_difficulty])]),
