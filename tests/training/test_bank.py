@@ -140,3 +140,23 @@ def test_select_by_tags(bank):
     assert all(s.violation == "graffiti" for s in bank.select(violation="graffiti"))
     assert {s.id for s in bank.select(article="行政处罚法 第三十七条")} >= {"lt-art37-old-and-new", "lt-art37-noise"}
     assert all(s.report for s in bank.select(question="severity"))
+
+
+def test_a_bad_report_gives_the_line_of_the_field(tmp_path):
+    folder = _write(tmp_path, """\
+scenarios:
+  - id: bad-report
+    title: {zh: 事件, en: Report}
+    narrative: {zh: 叙述, en: Story}
+    report:
+      category: street_vending
+      source: hotline
+      received_at: 2025-05-06T09:30
+      location: {key_road: false, community: 潇水社区}
+      people_affected: 3
+      flags: [on_fire]
+    questions: [severity, lead]
+    tags: {category: street_vending, department: urban_management}
+""")
+    problems = validate_scenarios(folder, rules_dir=RULES)
+    assert [(p.line, "report.flags" in p.message) for p in problems] == [(11, True)]
