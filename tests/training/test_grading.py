@@ -8,7 +8,7 @@ from ruamel.yaml import YAML
 
 from workbench.engine import get_engine
 from workbench.training.grading import (
-    article_of, articles_of, basis_options, describe, expected_answers, grade, grade_question,
+    article_of, articles_of, basis_options, changed_answers, describe, expected_answers, grade, grade_question,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -207,6 +207,12 @@ def test_changing_a_benchmark_changes_the_expected_answer(bank, engine, tmp_path
     # a scenario of another violation does not move
     other = bank.get("gr-wall-graffiti")
     assert expected_answers(other, engine).answers == expected_answers(other, changed).answers
+    # the impact list names exactly the street-vending scenarios that moved
+    moved = changed_answers(bank, engine, changed)
+    assert {"scenario": "sv-basic-small-stall", "question": "level", "before": "lighter", "after": "standard",
+            "before_version": engine.version, "after_version": changed.version} in moved
+    assert {bank.get(m["scenario"]).violation for m in moved} == {"street_vending"}
+    assert all(bank.get(m["scenario"]).case["decision_date"] >= "2025-05-01" for m in moved)
 
 
 def test_each_answer_rests_on_its_own_articles(bank, engine):

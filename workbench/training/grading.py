@@ -416,3 +416,29 @@ def _default_engine():
     from workbench.engine import get_engine
 
     return get_engine()
+
+
+def changed_answers(bank, before_engine, after_engine) -> list[dict]:
+    """Scenarios whose expected answers differ between two rulebooks (for the rule lab's impact view).
+
+    One row per changed question: scenario id, question, the answer before
+    and after, and both rules versions. Scenarios the new rules cannot
+    evaluate are listed with ``after`` set to the error message.
+    """
+    from workbench.errors import WorkbenchError
+
+    out = []
+    for scenario in bank:
+        before = expected_answers(scenario, before_engine).answers
+        try:
+            after = expected_answers(scenario, after_engine).answers
+        except WorkbenchError as exc:
+            out.append({"scenario": scenario.id, "question": None, "before": None, "after": str(exc),
+                        "before_version": before_engine.version, "after_version": after_engine.version})
+            continue
+        for question in scenario.questions:
+            if before.get(question) != after.get(question):
+                out.append({"scenario": scenario.id, "question": question, "before": before.get(question),
+                            "after": after.get(question), "before_version": before_engine.version,
+                            "after_version": after_engine.version})
+    return out
