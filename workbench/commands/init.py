@@ -7,6 +7,7 @@ demo county is built only into an empty database (``--rebuild`` replaces it).
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 from workbench.errors import InputError
 
@@ -53,7 +54,15 @@ def run(args) -> int:
         print(f"{shown}: already at revision {after}; nothing to do")
     from workbench.store.demo import DEFAULT_SEED, build_demo, demo_present, load_departments
 
-    added = load_departments(url, args.rules)
+    from workbench.errors import WorkbenchError
+
+    try:
+        added = load_departments(url, args.rules)
+    except WorkbenchError as exc:  # a broken rulebook must not stop the database from being created
+        if args.demo:
+            raise
+        print(f"departments not loaded (the rulebook has problems; run `workbench check`): {str(exc).splitlines()[0]}", file=sys.stderr)
+        added = 0
     if added:
         print(f"{added} departments loaded from rules/departments.yaml")
     if not args.demo:
