@@ -270,3 +270,22 @@ def test_export_table_hides_the_generator_columns_and_reimports(tmp_path):
     ws = load_workbook(tmp_path / "all.xlsx").active
     assert "planted_defects" in next(ws.values)
     assert main(["export", "no_such_table", str(tmp_path / "x.csv"), "--db", url]) == 2
+
+
+def test_export_views_of_the_apps(tmp_path, capsys):
+    from workbench.store.demo import build_demo
+
+    url = f"sqlite:///{tmp_path / 'views.db'}"
+    upgrade(url)
+    build_demo(url, seed=5, anchor=TODAY, cases=30, reports=60)
+    with session_scope(url) as s:
+        open_count = s.execute(select(func.count()).select_from(m.Report).where(m.Report.status.in_(m.OPEN_REPORT_STATUSES))).scalar()
+    assert main(["export", "open_reports", str(tmp_path / "open.csv"), "--db", url]) == 0
+    lines = (tmp_path / "open.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("number,received_at") and len(lines) == open_count + 1 and open_count > 0
+    assert main(["export", "case_counts", str(tmp_path / "counts.xlsx"), "--db", url]) == 0
+    rows = list(load_workbook(tmp_path / "counts.xlsx").active.values)
+    assert rows[0] == ("violation", "level_applied", "cases", "fines_yuan") and sum(r[2] for r in rows[1:]) <= 30
+    capsys.readouterr()
+    assert main(["export", "report", str(tmp_path / "r.csv"), "--db", f"sqlite:///{tmp_path / 'none.db'}"]) == 1
+    assert "workbench init" in capsys.readouterr().err
