@@ -188,6 +188,33 @@ for _q, (_zh, _en) in QUESTION_NAMES.items():
 for _level in LEVELS:
     MESSAGES[f"level_{_level}"] = {"zh": LEVEL_NAMES[_level][0], "en": f"{LEVEL_NAMES[_level][1]} {LEVEL_NAMES[_level][0]}"}
 
+# Names of the contract's vocabularies, for the facts card a trainee reads (zh, en).
+CIRCUMSTANCE_NAMES = {
+    "minor": ("违法行为轻微", "minor violation"), "corrected_promptly": ("及时改正", "corrected promptly"),
+    "no_harm": ("没有危害后果", "no harmful consequences"), "minor_harm": ("危害后果轻微", "minor harm"),
+    "first_offence": ("初次违法", "first offence"), "no_fault": ("有证据证明没有主观过错", "evidence of no fault"),
+    "eliminated_harm": ("主动消除或者减轻危害后果", "actively eliminated the harm"), "coerced": ("受他人胁迫或者诱骗", "coerced or induced"),
+    "confessed_unknown": ("主动供述尚未掌握的违法行为", "confessed acts unknown to the agency"), "meritorious": ("有立功表现", "meritorious cooperation"),
+    "life_health_safety": ("涉及公民生命健康安全", "involves life and health safety"), "financial_safety": ("涉及金融安全", "involves financial safety"),
+    "harmful_consequences": ("有危害后果", "harmful consequences"), "police_case": ("治安管理案件", "public-security case"),
+    "emergency_period": ("突发事件应对期间", "during an emergency"),
+}
+PARTY_NAMES = {"person": ("公民", "person"), "organisation": ("法人或其他组织", "organisation")}
+CAPACITY_NAMES = {"full": ("完全行为能力", "full capacity"), "limited": ("尚未完全丧失辨认或控制能力", "partial capacity"),
+                  "none": ("不能辨认或控制自己行为", "no capacity")}
+SOURCE_NAMES = {"camera": ("视频监控", "camera"), "hotline": ("12345热线", "hotline"), "call_centre": ("呼叫中心", "call centre"),
+                "patrol": ("巡查", "patrol"), "joint_patrol": ("联合巡查", "joint patrol"), "media": ("媒体", "media"), "leader": ("领导交办", "leader")}
+FLAG_NAMES = {"casualties": ("人员伤亡", "casualties"), "mass_gathering": ("群众聚集", "mass gathering"),
+              "public_safety_hazard": ("危及公共安全", "public-safety hazard"), "media_attention": ("媒体关注", "media attention"),
+              "sensitive": ("敏感", "sensitive"), "repeat_complaint": ("重复投诉", "repeat complaint"), "multi_department": ("涉及多部门", "several departments")}
+FACT_LABELS = {
+    "violation": ("违法行为", "Violation"), "act_date": ("行为日期", "Act date"), "act_end_date": ("行为终了日期", "Act ended"),
+    "discovered_date": ("发现日期", "Discovered"), "decision_date": ("决定日期", "Decision date"), "party": ("当事人", "Party"),
+    "circumstances": ("情节", "Circumstances"), "proposed_penalty": ("拟处罚", "Proposed penalty"), "category": ("事件类别", "Category"),
+    "source": ("来源", "Source"), "received_at": ("受理时间", "Received"), "location": ("地点", "Location"),
+    "people_affected": ("影响人数", "People affected"), "flags": ("标记", "Flags"),
+}
+
 AUTHOR_TEMPLATE = """\
 case:
   violation: street_vending
@@ -350,12 +377,66 @@ class TrainingRoom:
         self.tr_next.layout.display = "none"
 
     def _input_html(self, scenario) -> str:
+        """The facts the trainee decides on, as a card in the current language (codes beside the names)."""
         parts = []
         if scenario.case:
-            parts.append(f"<b>{html.escape(self.i18n.t('case_facts'))}</b><pre class='wb-basis'>{html.escape(_yaml_text(scenario.case))}</pre>")
+            parts.append(self._facts_table("case_facts", self._case_rows(scenario.case)))
         if scenario.report:
-            parts.append(f"<b>{html.escape(self.i18n.t('report_facts'))}</b><pre class='wb-basis'>{html.escape(_yaml_text(scenario.report))}</pre>")
+            parts.append(self._facts_table("report_facts", self._report_rows(scenario.report)))
         return "".join(parts)
+
+    def _facts_table(self, title_key: str, rows: list[tuple[str, str]]) -> str:
+        body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
+        return f'<b>{html.escape(self.i18n.t(title_key))}</b><table class="wb-table-grid wb-tr-facts">{body}</table>'
+
+    def _name(self, names: dict, code: str) -> str:
+        pair = names.get(code)
+        if not pair:
+            return str(code)
+        return pair[0] if self.i18n.lang == "zh" else f"{pair[1]} {pair[0]}"
+
+    def _case_rows(self, case: dict) -> list[tuple[str, str]]:
+        book = self.engine.rulebook
+        lang = 0 if self.i18n.lang == "zh" else 1
+        violation = book.violations.get(case.get("violation"))
+        rows = [(FACT_LABELS["violation"][lang], (violation.name_zh if lang == 0 else f"{violation.name_en} {violation.name_zh}") if violation else str(case.get("violation")))]
+        for key in ("act_date", "act_end_date", "discovered_date", "decision_date"):
+            if case.get(key):
+                rows.append((FACT_LABELS[key][lang], str(case[key])))
+        party = case.get("party") or {}
+        who = [self._name(PARTY_NAMES, party.get("kind")), self._name(CAPACITY_NAMES, party.get("capacity", "full"))]
+        if party.get("age") is not None:
+            who.insert(1, f"{party['age']}岁" if lang == 0 else f"aged {party['age']}")
+        rows.append((FACT_LABELS["party"][lang], " · ".join(who)))
+        for name, value in (case.get("facts") or {}).items():
+            spec = violation.facts.get(name) if violation else None
+            label_ = (spec.zh if lang == 0 else spec.en) if spec else name
+            if isinstance(value, bool):
+                value = self.i18n.t("yes") if value else self.i18n.t("no")
+            rows.append((label_, str(value)))
+        circumstances = [self._name(CIRCUMSTANCE_NAMES, c) for c in case.get("circumstances") or []]
+        rows.append((FACT_LABELS["circumstances"][lang], "；".join(circumstances) or "—"))
+        proposed = case.get("proposed_penalty")
+        if proposed:
+            text = f"{proposed.get('fine_yuan', 0)} 元" if lang == 0 else f"{proposed.get('fine_yuan', 0)} yuan"
+            if proposed.get("other"):
+                text += " + " + ", ".join(proposed["other"])
+            rows.append((FACT_LABELS["proposed_penalty"][lang], text))
+        return rows
+
+    def _report_rows(self, report: dict) -> list[tuple[str, str]]:
+        lang = 0 if self.i18n.lang == "zh" else 1
+        row = self.engine.rulebook.category(report.get("category"))
+        category = (row.name_zh if lang == 0 else f"{row.name_en} {row.name_zh}") if row else str(report.get("category"))
+        location = report.get("location") or {}
+        where = location.get("community") or "—"
+        if location.get("key_road"):
+            where += " · " + ("主次干道" if lang == 0 else "key road")
+        flags = [self._name(FLAG_NAMES, f) for f in report.get("flags") or []]
+        return [(FACT_LABELS["category"][lang], category), (FACT_LABELS["source"][lang], self._name(SOURCE_NAMES, report.get("source"))),
+                (FACT_LABELS["received_at"][lang], str(report.get("received_at"))), (FACT_LABELS["location"][lang], where),
+                (FACT_LABELS["people_affected"][lang], str(report.get("people_affected", 0))),
+                (FACT_LABELS["flags"][lang], "；".join(flags) or "—")]
 
     def _question_widget(self, question: str, scenario):
         t = self.i18n
