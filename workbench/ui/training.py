@@ -386,7 +386,7 @@ class TrainingRoom:
         return "".join(parts)
 
     def _facts_table(self, title_key: str, rows: list[tuple[str, str]]) -> str:
-        body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
+        body = "".join(f"<tr><th style=\"width:28%\">{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
         return f'<b>{html.escape(self.i18n.t(title_key))}</b><table class="wb-table-grid wb-tr-facts">{body}</table>'
 
     def _name(self, names: dict, code: str) -> str:
