@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 from sqlalchemy import select
 
-from workbench.errors import InputError, WorkbenchError
+from workbench.errors import InputError
 from workbench.store import models as m
 from workbench.store.audit import audit
 from workbench.store.db import get_engine, session_scope
