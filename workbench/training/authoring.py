@@ -16,7 +16,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from sqlmodel import select
 
-from workbench.errors import InputError, Problem
+from workbench.errors import InputError
 from workbench.store import models, session_scope
 from workbench.training.bank import (
     PENALTY_QUESTIONS, REPORT_QUESTIONS, Scenario, ScenarioBankError, default_scenarios_dir, scenario_from_dict,
@@ -210,5 +210,4 @@ def _facts_text(facts: dict, lang: str, violation: str) -> str:
     return ("、" if lang == "zh" else ", ").join(parts) or "—"
 
 
-__all__ = ["draft_from_case_file", "draft_from_report", "preview", "save", "stored_case_numbers", "stored_report_numbers",
-           "Problem"]
+__all__ = ["draft_from_case_file", "draft_from_report", "preview", "save", "stored_case_numbers", "stored_report_numbers"]

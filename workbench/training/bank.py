@@ -319,7 +319,7 @@ class _Checker:
         questions = self.questions(where, node, case is not None, report is not None)
         tags = self.tags(where, node, case, report)
         decision = self.run_engine(where, node, "case", case)
-        triage = self.run_engine(where, node, "report", report)
+        self.run_engine(where, node, "report", report)
         if decision is not None and not decision.penalize:
             not_applicable = [q for q in questions if q in PENALTY_QUESTIONS and not (q == "level" and decision.level)]
             for q in not_applicable:
@@ -328,7 +328,6 @@ class _Checker:
                          f"(reason {decision.reason}, rules {decision.rules_version}); ask penalize and basis instead")
         if len(self.problems) > start:
             return None
-        del triage
         return Scenario(
             id=sid, title=texts["title"], narrative=texts["narrative"], questions=tuple(questions), tags=tags,
             case=_plain(case) if case is not None else None, report=_plain(report) if report is not None else None,

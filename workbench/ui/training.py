@@ -26,7 +26,7 @@ from workbench.errors import InputError
 from workbench.rulebook.model import LEVEL_NAMES, LEVELS
 from workbench.training import exercises, results
 from workbench.training import authoring
-from workbench.training.bank import DIFFICULTIES, QUESTION_NAMES, QUESTIONS, Bank, read_bank
+from workbench.training.bank import DIFFICULTIES, QUESTION_NAMES, QUESTIONS, read_bank
 from workbench.training.grading import PROCEDURE_NAMES, SEVERITIES, SEVERITY_NAMES, ScenarioResult, basis_options, describe
 from workbench.ui.common import Column, DataTable, I18n, ProgressBar, StatusBar, app_shell, label, safe_callback
 
