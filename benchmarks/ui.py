@@ -7,8 +7,9 @@ on the same server (the ratios are the figures to quote; the machine is shared a
 Serves a temporary notebooks folder holding the console's notebook and an empty one through
 `workbench serve` (the real command) on a demo database, twice: with preheated kernels (pool of
 1 per notebook, as `workbench serve` runs by default) and without (every page starts a kernel).
-Render: from navigation to the app's root widget (.wb-app) visible; the empty notebook: to the
-page's load event (Voila sends the page once the notebook has run). Submit: from the click to the
+Render: from navigation to the app's root widget (.wb-app) visible. Two baselines: an empty
+notebook, to the page's load event (Voila sends the page once the notebook has run), and a
+notebook showing one Label widget, to the label drawn (the widget manager's own start-up). Submit: from the click to the
 status line naming the new report (the classification card is written before it). Also checks
 that a preheated console shows a report filed after its kernel was preheated.
 """
@@ -56,7 +57,8 @@ def main() -> None:
         notebooks = tmp / "notebooks"
         notebooks.mkdir()
         shutil.copy(REPO / "notebooks" / "triage.ipynb", notebooks / "triage.ipynb")
-        (notebooks / "empty.ipynb").write_text(json.dumps(_empty_notebook()), encoding="utf-8")
+        (notebooks / "empty.ipynb").write_text(json.dumps(_notebook([])), encoding="utf-8")
+        (notebooks / "widget.ipynb").write_text(json.dumps(_notebook(["import ipywidgets\n", "ipywidgets.Label('ok')"])), encoding="utf-8")
 
         results: dict[str, dict[str, list[float]]] = {}
         configs = [("preheated (pool 1)", 1)] + ([] if args.no_cold else [("cold (no pool)", 0)])
@@ -66,9 +68,10 @@ def main() -> None:
                 with BackgroundServer(url, tmp / f"serve-{pool}", pool_size=pool, notebooks=notebooks, start_timeout=120) as server:
                     if pool:
                         time.sleep(args.settle * 2)  # first fill of both pools
-                    times: dict[str, list[float]] = {"empty": [], "console": [], "submit": []}
+                    times: dict[str, list[float]] = {"empty": [], "widget": [], "console": [], "submit": []}
                     for run in range(args.runs):
                         times["empty"].append(_render(browser, server.url("empty.ipynb"), None))
+                        times["widget"].append(_render(browser, server.url("widget.ipynb"), ".widget-label"))
                         if pool:
                             time.sleep(args.settle)
                         filed = None
@@ -90,11 +93,12 @@ def main() -> None:
             triage.intake({"source": "camera", "category": "street_vending"}, "benchmark", url=url)
             intake_times.append(time.perf_counter() - started)
 
-        print(f"\nmedians of {args.runs} runs (seconds); ratio = console / empty notebook on the same server")
-        print(f"{'server':22} {'empty notebook':>15} {'console render':>15} {'ratio':>7} {'submit→shown':>13} {'ratio':>7}")
+        print(f"\nmedians of {args.runs} runs (seconds), same server and browser:")
+        print("  empty = an empty notebook to its load event; widget = a notebook showing one Label, to the label drawn")
+        print(f"{'server':20} {'empty':>6} {'widget':>7} {'console':>8} {'÷empty':>7} {'÷widget':>8} {'submit→shown':>13} {'÷empty':>7}")
         for name, times in results.items():
-            empty, console, submit = (statistics.median(times[k]) for k in ("empty", "console", "submit"))
-            print(f"{name:22} {empty:15.2f} {console:15.2f} {console / empty:7.2f} {submit:13.2f} {submit / empty:7.2f}")
+            empty, widget, console, submit = (statistics.median(times[k]) for k in ("empty", "widget", "console", "submit"))
+            print(f"{name:20} {empty:6.2f} {widget:7.2f} {console:8.2f} {console / empty:7.2f} {console / widget:8.2f} {submit:13.2f} {submit / empty:7.2f}")
         service = statistics.median(intake_times)
         submit = statistics.median(next(iter(results.values()))["submit"])
         print(f"\nservice.intake() in process (store + classify): {service * 1000:.1f} ms median; "
@@ -144,9 +148,9 @@ def _console(browser, url: str, filed: str | None) -> tuple[float, float, bool]:
         context.close()
 
 
-def _empty_notebook() -> dict:
+def _notebook(source: list[str]) -> dict:
     return {
-        "cells": [{"cell_type": "code", "execution_count": None, "id": "0", "metadata": {}, "outputs": [], "source": []}],
+        "cells": [{"cell_type": "code", "execution_count": None, "id": "0", "metadata": {}, "outputs": [], "source": source}],
         "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
         "nbformat": 4, "nbformat_minor": 5,
     }

@@ -126,6 +126,7 @@ def test_an_override_needs_a_reason_and_is_kept_and_counted(console, db_url):
     assert report.override_reason == "现场聚集人数较多，按重大事件处置" and report.override_by == "值班员甲"
     assert report.classification_by_engine["severity"] == engine_said     # the engine's answer is kept
     assert "已人工改判" in console.detail.value
+    console.open_tab(3)
     assert console.override_stats["overrides"] == 1
     assert console.override_stats["by_field"] == {"severity": 1}
     assert "现场聚集人数较多" in console.overrides_table.grid.value

@@ -212,9 +212,13 @@ class TriageConsole:
 
         self._build_intake()
         self._build_queue()
-        self._build_overdue()
-        self._build_overrides()
-        self._build_dashboard()
+        # the last three tabs are built when first opened: fewer widgets for the browser to draw at start
+        self.overdue_box, self.overrides_box, self.dashboard_box = widgets.VBox(), widgets.VBox(), widgets.VBox()
+        self.overdue_box.add_class("wb-overdue")
+        self.overrides_box.add_class("wb-overrides")
+        self.dashboard_box.add_class("wb-dashboard")
+        self._built: set[int] = {0, 1}
+        self.figure = None
 
         self.tabs = widgets.Tab(children=[self.intake_box, self.queue_box, self.overdue_box, self.overrides_box, self.dashboard_box])
         self.tabs.add_class("wb-tabs")
@@ -716,11 +720,10 @@ class TriageConsole:
             ],
             i18n=i, page_size=20, key="id", cls="wb-overdue-list",
         )
-        self.overdue_box = widgets.VBox([
+        self.overdue_box.children = [
             label(i, "overdue_by_dept", tag="b"), self.overdue_dept_table.widget,
             label(i, "overdue_list", tag="b"), self.overdue_table.widget,
-        ])
-        self.overdue_box.add_class("wb-overdue")
+        ]
 
     def _build_overrides(self) -> None:
         i = self.i18n
@@ -738,8 +741,7 @@ class TriageConsole:
             ],
             i18n=i, page_size=20, key="at", cls="wb-overrides-list",
         )
-        self.overrides_box = widgets.VBox([self.overrides_summary, self.overrides_table.widget])
-        self.overrides_box.add_class("wb-overrides")
+        self.overrides_box.children = [self.overrides_summary, self.overrides_table.widget]
 
     def _changed_text(self, changed: dict) -> str:
         parts = []
@@ -765,10 +767,8 @@ class TriageConsole:
         self.dash_days.observe(self._cb(lambda _c: None if self.problem else self.refresh_dashboard()), names="value")
         self.dash_total = widgets.HTML()
         self.dash_total.add_class("wb-dash-total")
-        self.figure = None
         self.dash_chart = widgets.Box()
-        self.dashboard_box = widgets.VBox([widgets.HBox([self.dash_by, self.dash_days]), self.dash_total, self.dash_chart])
-        self.dashboard_box.add_class("wb-dashboard")
+        self.dashboard_box.children = [widgets.HBox([self.dash_by, self.dash_days]), self.dash_total, self.dash_chart]
         self.dashboard_data: dict | None = None
 
     def refresh_dashboard(self) -> None:
@@ -810,9 +810,11 @@ class TriageConsole:
         if self.problem:
             return
         self.refresh_queue()
-        self.refresh_overdue()
-        self.refresh_overrides()
-        if self.tabs.selected_index == 4 or self.figure is not None:
+        if 2 in self._built:
+            self.refresh_overdue()
+        if 3 in self._built:
+            self.refresh_overrides()
+        if 4 in self._built:
             self.refresh_dashboard()
 
     def refresh_queue(self) -> None:
@@ -839,10 +841,20 @@ class TriageConsole:
         self.overrides_table.set_rows(list(reversed(stats["items"])))
         self.override_stats = stats
 
+    def open_tab(self, index: int, select: bool = True) -> None:
+        """Show a tab, building its widgets the first time (tests may call it, or set tabs.selected_index)."""
+        if index not in self._built:
+            self._built.add(index)
+            {2: self._build_overdue, 3: self._build_overrides, 4: self._build_dashboard}[index]()
+            _label_width(self.dashboard_box, "110px")
+        if select and self.tabs.selected_index != index:
+            self.tabs.selected_index = index
+
     def _tab_changed(self, change) -> None:
         if self.problem:
             return
         index = change["new"]
+        self.open_tab(index, select=False)
         if index == 1:
             self.refresh_queue()
         elif index == 2:
@@ -863,10 +875,11 @@ class TriageConsole:
         self._fill_department_options()
         if self.last_intake is not None:
             self.classification.value = self.render_classification(self.last_intake.report_id)
-        self.refresh_overrides()
+        if 3 in self._built:
+            self.refresh_overrides()
         if self.current_id is not None:
             self.show_current()
-        if self.figure is not None:
+        if 4 in self._built:
             self.refresh_dashboard()
 
 
