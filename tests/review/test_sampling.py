@@ -110,3 +110,20 @@ def test_bad_parameters_name_the_field(kwargs, field):
 def test_empty_population_is_refused():
     with pytest.raises(InputError):
         draw(Population.from_rows([]), "simple", seed=1, size=5)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(counts=st.lists(st.integers(1, 500), min_size=1, max_size=12), size=st.integers(1, 3000), minimum=st.integers(0, 20))
+def test_allocation_invariants(counts, size, minimum):
+    alloc = allocate(counts, size, minimum)
+    size = min(size, sum(counts))
+    floors = [min(minimum, c) for c in counts]
+    assert all(f <= a <= c for f, a, c in zip(floors, alloc, counts))
+    assert sum(alloc) == max(size, sum(floors))
+    # proportional: a stratum above its minimum never gets more than its quota rounded up
+    for a, c, f in zip(alloc, counts, floors):
+        if a > f:
+            assert a <= math.ceil(size * c / sum(counts))

@@ -188,6 +188,7 @@ def allocate(counts: list[int], size: int, minimum: int) -> list[int]:
     The total is ``size`` unless the minimums alone exceed it; then each stratum gets its minimum.
     """
     total = sum(counts)
+    size = min(size, total)
     floors = [min(minimum, c) for c in counts]
     quotas = [size * c / total for c in counts]
     alloc = [min(c, max(f, math.floor(q))) for c, f, q in zip(counts, floors, quotas)]
