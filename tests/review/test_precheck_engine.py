@@ -132,6 +132,7 @@ def test_cli_prints_findings_json():
     first = out["findings"][0]
     assert set(first) >= {"code", "deduction", "basis", "message", "rule"}
     assert first["deduction"]["veto"] is True
+    assert all(f["rules_version"] == get_engine().rulebook.version for f in out["findings"])
     assert out["rules_version"] == get_engine().rulebook.version and out["checklist_version"]
     assert out["proposed_score"]["total"] == 0 and out["proposed_score"]["grade"] == "fail"
 

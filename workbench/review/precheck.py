@@ -117,6 +117,10 @@ def precheck(case_file: dict[str, Any], engine: Any = None, checklist: Any = Non
 
         engine = get_engine()
     findings += engine_findings(case, engine.decide(engine_case(case)), checklist, engine)
+    version = getattr(getattr(engine, "rulebook", None), "version", None)
+    for finding in findings:
+        # the rulebook's content hash covers rules/review.yaml too: it versions the pure checks' thresholds
+        finding.rules_version = finding.rules_version or version
     return findings
 
 
