@@ -97,6 +97,7 @@ def test_art33_no_penalty_and_first_offence_exemption(engine):
     assert d.reason == "no_fault" and "行政处罚法 第三十三条第二款" in d.basis
     d = engine.decide(case(circumstances=["first_offence", "minor_harm", "corrected_promptly"]))
     assert not d.penalize and d.level == "exempt" and d.procedure is None
+    assert "行政处罚法 第五十一条" not in d.basis and not any(s["rule"].startswith("procedure/") for s in d.trace)
 
 
 @pytest.mark.parametrize("reason", ["eliminated_harm", "coerced", "confessed_unknown", "meritorious"])
@@ -110,6 +111,7 @@ def test_art37_new_lighter_version_applies(engine):
     d = engine.decide(case(act_date="2024-11-01", decision_date="2025-02-01"))
     assert d.benchmark_version == "2025-01-01" and d.fine_yuan == {"min": 50, "max": 150}
     assert any(s["rule"] == "art37" and "lighter" in s["why"] for s in d.trace)
+    assert "行政处罚法 第三十七条" in d.basis
 
 
 def test_art37_old_version_stays_when_new_is_heavier(engine):

@@ -133,6 +133,8 @@ class Engine:
         mitigation = [t["rule"].split("/", 1)[1] for t in trace if t["rule"].startswith("mitigation/")]
         chosen = self._benchmark(case, event, trace)
         version, row, fine = chosen
+        if any(step["rule"] == "art37" for step in trace):
+            _add_basis(basis, "行政处罚法 第三十七条")
         _add_basis(basis, row.basis)
         _add_basis(basis, violation.penalty_basis)
         if row.level == "exempt":
@@ -159,7 +161,7 @@ class Engine:
         seen = False
         for stage in book.stages:
             seen = seen or stage.name == "procedure"
-            if seen:
+            if seen and state["penalize"]:  # no procedure to choose for an exempt case
                 self._run_stage(stage, event, state, trace, basis)
         within = None
         if proposed is not None and fine is not None:
