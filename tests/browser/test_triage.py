@@ -86,3 +86,40 @@ def test_old_report_with_unknown_category_is_kept_and_explained(page, wb_server,
     wb.shot(page, "old-report")
     text = page.inner_text("body")
     assert "Traceback" not in text
+
+
+def test_escalate_feedback_close_and_the_other_tabs(page, wb_server, wb):
+    wb.open_app(page, wb_server, "triage.ipynb")
+    page.locator(".wb-category select").select_option(label="施工噪声")
+    page.locator(".wb-flag-mass_gathering input").check()
+    page.locator("button.wb-submit").click()
+    page.wait_for_function("document.querySelector('.wb-status').innerText.includes('已登记')", timeout=30_000)
+    assert "重大" in page.inner_text(".wb-classification")           # mass gathering: a major event
+    number = page.locator(".wb-classification .wb-report").get_attribute("data-report")
+
+    def act(button, done_text):
+        page.locator(f"button.{button}").click()
+        page.wait_for_function(f"document.querySelector('.wb-status').innerText.includes('{done_text}')")
+        assert number in page.inner_text(".wb-status")
+
+    tab(page, "事件队列")
+    page.locator(".wb-report-detail").get_by_text(number).wait_for()
+    act("wb-dispatch", "派遣 完成")
+    act("wb-escalate", "上报 完成")
+    assert "县领导" in page.inner_text(".wb-report-detail")
+    page.locator(".wb-feedback-text textarea").fill("已劝停施工，恢复秩序")
+    page.locator(".wb-feedback-text textarea").press("Tab")
+    act("wb-feedback", "处置反馈 完成")
+    act("wb-verify-pass", "结案 完成")
+    assert "已结案" in page.inner_text(".wb-report-detail")
+    wb.shot(page, "closed")
+
+    tab(page, "超期督办")
+    page.locator(".wb-overdue .wb-table-grid-box").first.wait_for()
+    tab(page, "人工改判")
+    page.locator(".wb-overrides-summary").wait_for()
+    tab(page, "统计")
+    page.locator(".wb-dashboard-chart svg").first.wait_for(timeout=30_000)   # bqplot drew, offline
+    assert "合计" in page.inner_text(".wb-dash-total")
+    wb.shot(page, "dashboard")
+    wb.assert_no_error_text(page)

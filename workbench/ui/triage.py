@@ -783,17 +783,23 @@ class TriageConsole:
         self.dash_total.value = html.escape(self.i18n.t("dash_total", count=data["count"]))
         if self.figure is None:
             x, y = bq.OrdinalScale(), bq.LinearScale(min=0)
-            self.bars = bq.Bars(x=dates, y=[[0] * len(dates)], scales={"x": x, "y": y}, type="stacked", display_legend=True, labels=[""])
+            self.y_scale = y
+            self.bars = bq.Bars(x=dates, y=[[0] * len(dates)], scales={"x": x, "y": y}, type="stacked", display_legend=True,
+                                labels=[""], colors=PALETTE)
             ax_x = bq.Axis(scale=x, tick_rotate=-45, tick_style={"font-size": "9px"})
-            ax_y = bq.Axis(scale=y, side="left", tick_format="d")
+            self.y_axis = ax_y = bq.Axis(scale=y, side="left", tick_format="d")
             self.figure = bq.Figure(marks=[self.bars], axes=[ax_x, ax_y], layout=widgets.Layout(width="100%", height="380px"),
-                                    legend_location="top-left", fig_margin={"top": 40, "bottom": 60, "left": 50, "right": 20})
+                                    legend_location="top-right", fig_margin={"top": 40, "bottom": 60, "left": 50, "right": 20})
             self.figure.add_class("wb-dashboard-chart")
             self.dash_chart.children = [self.figure]
         with self.bars.hold_sync():
             self.bars.x = dates
             self.bars.y = [groups[k] for k in keys] if keys else [[0] * len(dates)]
             self.bars.labels = labels or [""]
+            tallest = max((sum(day) for day in zip(*self.bars.y)), default=0)
+            step = max(1, -(-tallest // 8))  # whole-number ticks, at most about eight
+            self.y_axis.tick_values = list(range(0, tallest + step + 1, step))
+            self.y_scale.max = float(tallest * 1.6 + 1)  # headroom: the legend sits above the bars
         self.figure.title = self.i18n.t("dash_title")
 
     def _series_label(self, dim: str, key: str) -> str:
@@ -881,6 +887,10 @@ class TriageConsole:
             self.show_current()
         if 4 in self._built:
             self.refresh_dashboard()
+
+
+# category10: one colour per series of the stacked bars
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
 
 def _num(value) -> str:
