@@ -466,7 +466,7 @@ class RuleLab:
             x, y = bq.OrdinalScale(), bq.LinearScale(min=0)
             self.bars = bq.Bars(x=labels, y=[before, after], scales={"x": x, "y": y}, type="grouped", colors=["#8aa4c8", "#c0504d"],
                                 display_legend=True, labels=[self.i18n.t("before"), self.i18n.t("after")])
-            axes = [bq.Axis(scale=x, tick_rotate=-30, tick_style={"font-size": "9px"}), bq.Axis(scale=y, orientation="vertical", tick_format="d")]
+            axes = [bq.Axis(scale=x, tick_rotate=-30, tick_style={"font-size": "9px"}), bq.Axis(scale=y, side="left", tick_format="d")]
             self.chart = bq.Figure(marks=[self.bars], axes=axes, title=self.i18n.t("chart_title"),
                                    layout=widgets.Layout(width="560px", height="300px"), fig_margin={"top": 40, "bottom": 60, "left": 50, "right": 10})
             self.chart.add_class("wb-lab-impact-chart")
@@ -741,7 +741,7 @@ class RuleLab:
         shares = [round(g.outside_share * 100, 1) for g in report.departments] or [0]
         x, y = bq.OrdinalScale(), bq.LinearScale(min=0)
         bars = bq.Bars(x=names, y=shares, scales={"x": x, "y": y}, colors=["#c0504d"])
-        figure = bq.Figure(marks=[bars], axes=[bq.Axis(scale=x, tick_rotate=-20), bq.Axis(scale=y, orientation="vertical", label="%")],
+        figure = bq.Figure(marks=[bars], axes=[bq.Axis(scale=x, tick_rotate=-20), bq.Axis(scale=y, side="left", label="%")],
                            title=t.t("chart_consistency"), layout=widgets.Layout(width="560px", height="280px"))
         self.consistency_chart_box.children = [figure]
 
