@@ -145,3 +145,15 @@ def test_app_shell_marks_the_language_last():
     assert {"wb-app", "wb-test", "wb-lang-zh"} <= set(shell._dom_classes)
     i18n.set_language("en")
     assert "wb-lang-en" in shell._dom_classes and "wb-lang-zh" not in shell._dom_classes
+
+
+def test_start_page_links_the_notebooks_present(tmp_path):
+    from workbench.ui import index
+
+    for name in ("index", "triage", "training", "extra_app"):
+        (tmp_path / f"{name}.ipynb").write_text("{}")
+    page = index.app(tmp_path, I18n(lang="en"))
+    listing = page.children[-1].value
+    assert 'href="triage.ipynb"' in listing and "Triage console 分拨处置台" in listing
+    assert 'href="extra_app.ipynb"' in listing                  # unknown apps are listed by name
+    assert 'href="index.ipynb"' not in listing and "review.ipynb" not in listing   # no dead links

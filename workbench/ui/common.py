@@ -646,6 +646,7 @@ table.wb-table-grid tr.wb-row-error td { background: #fdecea; }
 .wb-table-empty { color: #666; padding: 6px; }
 .wb-card { border: 1px solid #d0d7de; border-radius: 4px; padding: 6px 10px; margin: 4px 0; }
 .wb-basis { color: #444; font-size: 12px; }
+table.wb-classification-table th { white-space: nowrap; width: 9em; }
 .wb-sev-major { color: #9b1c1c; font-weight: bold; }
 .wb-sev-composite { color: #a15c00; font-weight: bold; }
 .wb-sev-general { color: #1e6b34; }

@@ -2,7 +2,7 @@
 
 Only apps whose notebook exists beside ``index.ipynb`` are linked (Voila runs
 a notebook's kernel in the notebook's folder), so a half-installed system
-never shows a dead link.
+never shows a dead link; a notebook not in ``APPS`` is listed by its name.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from workbench.ui.common import I18n, app_shell
 APPS = [
     # (notebook, title key, description key)
     ("triage.ipynb", "app_triage", "app_triage_what"),
-    ("lab.ipynb", "app_lab", "app_lab_what"),
+    ("rule_lab.ipynb", "app_lab", "app_lab_what"),
     ("review.ipynb", "app_review", "app_review_what"),
     ("training.ipynb", "app_training", "app_training_what"),
 ]
@@ -59,12 +59,15 @@ def app(notebooks_dir: str | Path | None = None, i18n: I18n | None = None) -> wi
 
     def render(_lang=None) -> None:
         present = [a for a in APPS if (folder / a[0]).exists()]
+        known = {a[0] for a in APPS} | {"index.ipynb"}
+        # an app added later without an entry here is still listed, by its file name
+        present += [(p.name, p.stem, "") for p in sorted(folder.glob("*.ipynb")) if p.name not in known]
         if not present:
             listing.value = f"<p>{html.escape(i18n.t('index_none'))}</p>"
             return
         items = "".join(
             f'<li class="wb-app-link" data-app="{html.escape(nb[:-6])}"><a href="{html.escape(nb)}" target="_self">'
-            f"<b>{html.escape(i18n.t(title))}</b></a><br><span>{html.escape(i18n.t(what))}</span></li>"
+            f"<b>{html.escape(i18n.t(title))}</b></a><br><span>{html.escape(i18n.t(what) if what else '')}</span></li>"
             for nb, title, what in present
         )
         listing.value = f"<p>{html.escape(i18n.t('index_intro'))}</p><ul>{items}</ul>"
