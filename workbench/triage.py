@@ -392,11 +392,13 @@ def queue(
     overdue_only: bool = False,
     at: dt.datetime | None = None,
     url: str | None = None,
+    text: str | None = None,
 ) -> list[dict]:
     """Reports as rows with the QUEUE_COLUMNS keys, newest first.
 
     ``status``: a status, "open" (every open status), or None (all).
     ``department``: lead, assigned or assisting department.
+    ``text``: part of the number, community, address or description.
     """
     at = at or now()
     with session_scope(url) as s:
@@ -409,6 +411,10 @@ def queue(
             query = query.where(Report.status.in_(OPEN_REPORT_STATUSES))
         elif status:
             query = query.where(Report.status == status)
+        if text and text.strip():
+            like = f"%{text.strip()}%"
+            query = query.where(Report.number.like(like) | Report.community.like(like)
+                                | Report.location_text.like(like) | Report.description.like(like))
         reports = s.exec(query.order_by(Report.received_at.desc(), Report.id.desc())).all()
     rows = []
     for r in reports:

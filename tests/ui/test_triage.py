@@ -178,6 +178,12 @@ def test_queue_filters(console, db_url):
     console.f_department.value = "planning"                     # assists on illegal construction only
     assert [r["id"] for r in console.queue_table.rows] == [b]
     console.f_department.value = None
+    number_b = service.get_report(b, db_url).number
+    console.f_text.value = number_b[-3:]
+    assert [r["id"] for r in console.queue_table.rows] == [b]
+    console.f_text.value = "no such text"
+    assert console.queue_table.rows == []
+    console.f_text.value = ""
     console.current_id = a
     console.dispatch_button.click()
     console.f_status.value = "dispatched"

@@ -16,7 +16,9 @@ wb-report-detail, wb-history, wb-actions, wb-note, wb-dispatch, wb-support,
 wb-support-dept, wb-joint, wb-joint-lead, wb-joint-members, wb-escalate,
 wb-feedback, wb-feedback-done, wb-verify-pass, wb-verify-fail,
 wb-reclassify, wb-override, wb-override-reason, wb-overdue,
-wb-overrides, wb-dashboard, wb-refresh, wb-operator, wb-tabs.
+wb-overrides, wb-dashboard, wb-refresh, wb-operator, wb-tabs, wb-filter-source,
+wb-filter-severity, wb-filter-department, wb-filter-status, wb-filter-text, wb-filter-overdue.
+After a language switch the root gets wb-lang-<lang> last (see workbench.ui.common).
 """
 
 from __future__ import annotations
@@ -113,6 +115,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status": {"zh": "状态", "en": "Status 状态"},
     "department": {"zh": "部门", "en": "Department 部门"},
     "overdue_only": {"zh": "仅超期", "en": "Overdue only 仅超期"},
+    "search": {"zh": "查找", "en": "Find 查找"},
+    "search_hint": {"zh": "编号、社区、地点或描述", "en": "number, community, address or text"},
     "col_number": {"zh": "编号", "en": "Number 编号"},
     "col_received": {"zh": "受理时间", "en": "Received 受理"},
     "col_category": {"zh": "类别", "en": "Category 类别"},
@@ -422,9 +426,12 @@ class TriageConsole:
         i.bind(self.f_department, "description", "department")
         self.f_status = i.bind_options(widgets.Dropdown(), [("open", "open"), ("all_statuses", None)] + [(f"st_{s}", s) for s in REPORT_STATUSES])
         i.bind(self.f_status, "description", "status")
+        self.f_text = widgets.Text(continuous_update=False, layout=widgets.Layout(width="300px"))
+        i.bind(self.f_text, "description", "search")
+        i.bind(self.f_text, "placeholder", "search_hint")
         self.f_overdue = widgets.Checkbox(value=False)
         i.bind(self.f_overdue, "description", "overdue_only")
-        for w, cls in ((self.f_source, "wb-filter-source"), (self.f_severity, "wb-filter-severity"), (self.f_department, "wb-filter-department"), (self.f_status, "wb-filter-status"), (self.f_overdue, "wb-filter-overdue")):
+        for w, cls in ((self.f_source, "wb-filter-source"), (self.f_severity, "wb-filter-severity"), (self.f_department, "wb-filter-department"), (self.f_status, "wb-filter-status"), (self.f_overdue, "wb-filter-overdue"), (self.f_text, "wb-filter-text")):
             w.add_class(cls)
             w.observe(self._cb(self._filters_changed), names="value")
         self.refresh_button = widgets.Button(icon="refresh", layout=widgets.Layout(width="120px"))
@@ -467,7 +474,7 @@ class TriageConsole:
         )
         self.history_label = label(i, "history", tag="b")
         self._build_actions()
-        filters = widgets.HBox([self.f_source, self.f_severity, self.f_department, self.f_status, self.f_overdue, self.refresh_button], layout=widgets.Layout(flex_flow="row wrap"))
+        filters = widgets.HBox([self.f_source, self.f_severity, self.f_department, self.f_status, self.f_text, self.f_overdue, self.refresh_button], layout=widgets.Layout(flex_flow="row wrap"))
         filters.add_class("wb-filters")
         detail_box = widgets.VBox([self.detail, self.history_label, self.history_table.widget], layout=widgets.Layout(width="55%"))
         self.queue_box = widgets.VBox([filters, self.queue_table.widget, widgets.HBox([detail_box, self.actions_box], layout=widgets.Layout(align_items="flex-start"))])
@@ -826,7 +833,7 @@ class TriageConsole:
     def refresh_queue(self) -> None:
         rows = service.queue(
             source=self.f_source.value, severity=self.f_severity.value, department=self.f_department.value,
-            status=self.f_status.value, overdue_only=self.f_overdue.value, at=self.clock(), url=self.url,
+            status=self.f_status.value, overdue_only=self.f_overdue.value, at=self.clock(), url=self.url, text=self.f_text.value,
         )
         for row in rows:
             row["_class"] = "wb-overdue" if row["overdue_hours"] else ("wb-row-error" if not row["classified"] else "")
