@@ -246,3 +246,18 @@ def test_without_a_database_the_console_says_what_to_do(tmp_path, monkeypatch):
     assert console.submit.disabled
     console.i18n.set_language("en")
     assert "not set up" in console.status.value
+
+
+def test_an_action_on_a_report_someone_else_changed_is_refused(console, db_url, clock):
+    rid = file_report(console).report_id
+    other = TriageConsole(url=db_url, clock=clock)
+    other.operator.value = "值班员乙"
+    other.queue_table.select(rid)
+    other.escalate_button.click()                                 # the other desk acts first
+    console.dispatch_button.click()                               # this desk still shows the old version
+    assert "wb-error" in console.status._dom_classes
+    assert "changed by someone else" in console.status.value
+    assert stored(db_url, rid).status == "filed"
+    console.refresh_button.click()                                # reload, then it works
+    console.dispatch_button.click()
+    assert stored(db_url, rid).status == "dispatched"

@@ -205,6 +205,7 @@ class TriageConsole:
         self.i18n = I18n(MESSAGES, lang=lang)
         self.status = StatusBar(self.i18n)
         self.current_id: int | None = None
+        self.current_version: int | None = None  # the version shown: an action on a changed report is refused
         self.last_intake: service.IntakeResult | None = None
         self._category_names = service.categories(engine)
         self._departments: dict[str, tuple[str, str]] = {}
@@ -605,6 +606,7 @@ class TriageConsole:
         report = None
         if self.current_id is not None:
             report = service.get_report(self.current_id, self.url)
+            self.current_version = report.version
             self.detail.value = self.render_classification(self.current_id)
             self.history_table.set_rows(service.history(self.current_id, self.url))
             target = report.assigned_to or report.lead
@@ -629,6 +631,9 @@ class TriageConsole:
         self.override_button.disabled = not (allowed("override") and classified)
         self.reclassify_button.disabled = not (allowed("reclassify") and report is not None and not report.overridden)
 
+    def _version(self, report_id: int) -> int | None:
+        return self.current_version if report_id == self.current_id else None
+
     def _need_current(self) -> int:
         if self.current_id is None:
             raise InputError("report", self.i18n.t("select_report"))
@@ -645,33 +650,33 @@ class TriageConsole:
 
     def on_dispatch(self, _b=None) -> None:
         rid = self._need_current()
-        service.dispatch(rid, self.who(), department=self.dispatch_dept.value, note=self.note.value or None, at=self.clock(), url=self.url)
+        service.dispatch(rid, self.who(), department=self.dispatch_dept.value, note=self.note.value or None, at=self.clock(), url=self.url, version=self._version(rid))
         self._after_action("act_dispatch")
 
     def on_support(self, _b=None) -> None:
         rid = self._need_current()
-        service.request_support(rid, self.who(), self.support_dept.value, note=self.note.value or None, at=self.clock(), url=self.url)
+        service.request_support(rid, self.who(), self.support_dept.value, note=self.note.value or None, at=self.clock(), url=self.url, version=self._version(rid))
         self._after_action("act_support")
 
     def on_joint(self, _b=None) -> None:
         rid = self._need_current()
-        service.open_joint_action(rid, self.who(), self.joint_lead.value, list(self.joint_members.value), note=self.note.value or None, at=self.clock(), url=self.url)
+        service.open_joint_action(rid, self.who(), self.joint_lead.value, list(self.joint_members.value), note=self.note.value or None, at=self.clock(), url=self.url, version=self._version(rid))
         self._after_action("act_joint")
 
     def on_escalate(self, _b=None) -> None:
         rid = self._need_current()
-        service.escalate(rid, self.who(), note=self.note.value or None, at=self.clock(), url=self.url)
+        service.escalate(rid, self.who(), note=self.note.value or None, at=self.clock(), url=self.url, version=self._version(rid))
         self._after_action("act_escalate")
 
     def on_feedback(self, _b=None) -> None:
         rid = self._need_current()
-        service.record_feedback(rid, self.who(), self.feedback_text.value, done=self.feedback_done.value, at=self.clock(), url=self.url)
+        service.record_feedback(rid, self.who(), self.feedback_text.value, done=self.feedback_done.value, at=self.clock(), url=self.url, version=self._version(rid))
         self.feedback_text.value = ""
         self._after_action("act_feedback")
 
     def on_verify(self, passed: bool) -> None:
         rid = self._need_current()
-        service.verify(rid, self.who(), passed, note=self.note.value or None, at=self.clock(), url=self.url)
+        service.verify(rid, self.who(), passed, note=self.note.value or None, at=self.clock(), url=self.url, version=self._version(rid))
         self._after_action("act_close" if passed else "act_return")
 
     def on_reclassify(self, _b=None) -> None:
@@ -695,7 +700,7 @@ class TriageConsole:
             changes["coordination_level"] = self.o_level.value
         if self.o_hours.value:
             changes["handle_within_hours"] = self.o_hours.value
-        service.override(rid, self.who(), self.o_reason.value, changes, at=self.clock(), url=self.url)
+        service.override(rid, self.who(), self.o_reason.value, changes, at=self.clock(), url=self.url, version=self._version(rid))
         self.o_reason.value = ""
         self.o_severity.value = None
         self.o_lead.value = None
