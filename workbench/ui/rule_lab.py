@@ -460,19 +460,24 @@ class RuleLab:
         import bqplot as bq
 
         labels = [h[0] for h in histogram] or [""]
-        before = [h[1] for h in histogram] or [0]
-        after = [h[2] for h in histogram] or [0]
+        before = [float(h[1]) for h in histogram] or [0.0]  # floats: bqplot's browser side cannot read int64 arrays
+        after = [float(h[2]) for h in histogram] or [0.0]
+        top = max(before + after + [1.0])
         if self.chart is None:
-            x, y = bq.OrdinalScale(), bq.LinearScale(min=0)
+            x, y = bq.OrdinalScale(), bq.LinearScale(min=0.0, max=top * 1.25)
+            self.chart_y = y
             self.bars = bq.Bars(x=labels, y=[before, after], scales={"x": x, "y": y}, type="grouped", colors=["#8aa4c8", "#c0504d"],
                                 display_legend=True, labels=[self.i18n.t("before"), self.i18n.t("after")])
-            axes = [bq.Axis(scale=x, tick_rotate=-30, tick_style={"font-size": "9px"}), bq.Axis(scale=y, side="left", tick_format="d")]
+            self.chart_y_axis = bq.Axis(scale=y, side="left", tick_format="d", tick_values=_ticks(top * 1.25))
+            axes = [bq.Axis(scale=x, tick_rotate=-30, tick_style={"font-size": "9px"}), self.chart_y_axis]
             self.chart = bq.Figure(marks=[self.bars], axes=axes, title=self.i18n.t("chart_title"),
                                    layout=widgets.Layout(width="560px", height="300px"), fig_margin={"top": 40, "bottom": 60, "left": 50, "right": 10})
             self.chart.add_class("wb-lab-impact-chart")
             self.chart_box.children = [self.chart]
         else:
             with self.bars.hold_sync():
+                self.chart_y.max = top * 1.25  # an explicit domain: without one bqplot drew no bars here
+                self.chart_y_axis.tick_values = _ticks(top * 1.25)
                 self.bars.x = labels
                 self.bars.y = [before, after]
                 self.bars.labels = [self.i18n.t("before"), self.i18n.t("after")]
@@ -738,8 +743,8 @@ class RuleLab:
         self.officer_table.set_rows([g.to_dict() for g in report.officers])
         self.deviation_table.set_rows([dict(d.__dict__) for d in report.deviations])
         names = [g.name for g in report.departments] or [""]
-        shares = [round(g.outside_share * 100, 1) for g in report.departments] or [0]
-        x, y = bq.OrdinalScale(), bq.LinearScale(min=0)
+        shares = [float(round(g.outside_share * 100, 1)) for g in report.departments] or [0.0]
+        x, y = bq.OrdinalScale(), bq.LinearScale(min=0.0, max=max(shares + [1.0]) * 1.25)
         bars = bq.Bars(x=names, y=shares, scales={"x": x, "y": y}, colors=["#c0504d"])
         figure = bq.Figure(marks=[bars], axes=[bq.Axis(scale=x, tick_rotate=-20), bq.Axis(scale=y, side="left", label="%")],
                            title=t.t("chart_consistency"), layout=widgets.Layout(width="560px", height="280px"))
@@ -785,6 +790,12 @@ class RuleLab:
 
 
 # --------------------------------------------------------------------------- rendering helpers
+
+
+def _ticks(top: float) -> list[int]:
+    """Whole-number ticks, about eight."""
+    step = max(1, -(-int(top) // 8))
+    return list(range(0, int(top) + 1, step))
 
 
 def _brief(t: I18n, answer: dict) -> str:
