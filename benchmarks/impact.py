@@ -80,7 +80,10 @@ def main() -> int:
     parser.add_argument("--violation", default="street_vending")
     parser.add_argument("--baseline", type=int, default=3000, help="cases decided one by one (0 = all)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--db", metavar="URL", help="also time the lab's edit cycle on this store's case files (e.g. the demo county)")
     args = parser.parse_args()
+    if args.db:
+        demo_edit_cycle(args.db)
 
     engine = get_engine()
     book = engine.rulebook
@@ -135,6 +138,29 @@ def main() -> int:
           f"{one_by_one / timings['durable']:.1f}x (durable_rules evaluator)")
     workspace.close()
     return 1 if mismatches else 0
+
+
+def demo_edit_cycle(url: str) -> None:
+    """On stored case files: what one edit costs in the lab (check + rule tests, then impact), per violation."""
+    from workbench.ui.rule_lab import RuleLab  # noqa: F401 - the same service calls the app makes
+
+    workspace = DraftWorkspace()
+    print(f"edit cycle on the stored case files of {url}:")
+    for code in sorted(get_engine().rulebook.benchmarks):
+        cases = lab_impact.load_cases(code, url)
+        if not cases:
+            continue
+        draft = draft_from_published(workspace.rules_dir, code)
+        lab_impact.impact_of_draft(draft, workspace, db_url=url)          # the app's first view (published side cached after)
+        _edit(draft)
+        started = time.perf_counter()
+        feedback = workspace.check(draft)                                  # lint + this violation's rule tests
+        checked = time.perf_counter()
+        report = lab_impact.impact_of_draft(draft, workspace, feedback, db_url=url)
+        done = time.perf_counter()
+        print(f"  {code:28s} {len(cases):5,} files: check+tests {checked - started:.2f} s, impact {done - checked:.2f} s "
+              f"({report.groups_after:,} distinct inputs), {report.counts['any']:,} change")
+    workspace.close()
 
 
 def _edit(draft, again: bool = False) -> None:
