@@ -132,6 +132,13 @@ def test_impact_counts_the_cases_whose_answer_changes(workspace, lab_db):
     assert report.fines["after"]["mean_max"] < report.fines["before"]["mean_max"]
 
 
+def test_a_store_without_tables_says_what_to_run(tmp_path):
+    from workbench.errors import WorkbenchError
+
+    with pytest.raises(WorkbenchError, match="workbench init"):
+        lab_impact.load_cases("street_vending", f"sqlite:///{tmp_path / 'empty.db'}")
+
+
 def test_unchanged_draft_changes_nothing_and_a_second_run_is_served_from_the_cache(workspace, lab_db):
     lab_impact.clear_cache()
     draft = draft_from_published(workspace.rules_dir, "street_vending")

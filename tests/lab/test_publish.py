@@ -218,3 +218,12 @@ def test_a_kill_during_the_write_leaves_the_old_file(rules_copy, empty_db, tmp_p
     publish(load_draft_file(a), effective_from="2027-01-01", reason="again", author="甲", rules_dir=rules_copy, db_url=empty_db)
     assert path.read_bytes().startswith(original) and not list(path.parent.glob(".street_vending.yaml.*.tmp"))
     assert [r.author for r in _records(empty_db)[0]] == ["甲"]
+
+
+def test_refused_when_the_store_cannot_record_it(rules_copy, tmp_path):
+    path = rules_copy / SV
+    original = path.read_bytes()
+    with pytest.raises(PublishRefused, match="the store cannot record the version"):
+        publish(_lighter_draft(rules_copy), effective_from="2027-01-01", reason="r", author="a", rules_dir=rules_copy,
+                db_url=f"sqlite:///{tmp_path / 'not-initialised.db'}")
+    assert path.read_bytes() == original

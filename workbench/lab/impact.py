@@ -148,7 +148,7 @@ _case_lock = threading.Lock()
 
 def load_cases(violation: str, db_url: str | None = None) -> list[StoredCase]:
     """The stored case files of ``violation`` (cached until the case table changes)."""
-    from sqlalchemy import func, select
+    from sqlalchemy.exc import SQLAlchemyError
 
     from workbench.store import get_engine as store_engine
     from workbench.store.demo import case_for_engine
@@ -156,6 +156,17 @@ def load_cases(violation: str, db_url: str | None = None) -> list[StoredCase]:
 
     table = CaseFile.__table__
     engine = store_engine(db_url)
+    try:
+        return _load_cases(engine, table, violation, case_for_engine)
+    except SQLAlchemyError as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        raise WorkbenchError(f"cannot read the case files in {where} ({type(exc).__name__}); "
+                             "create the store with `workbench init` (add --demo for the demo county)") from None
+
+
+def _load_cases(engine, table, violation: str, case_for_engine) -> list[StoredCase]:
+    from sqlalchemy import func, select
+
     with engine.connect() as conn:
         stamp = conn.execute(select(func.count(), func.max(table.c.id), func.max(table.c.updated_at), func.sum(table.c.version))
                              .where(table.c.violation == violation)).one()
@@ -170,7 +181,10 @@ def load_cases(violation: str, db_url: str | None = None) -> list[StoredCase]:
     cases = [StoredCase(r["number"], case_for_engine(dict(r), with_penalty=False), r["department_code"], r["lead_officer"],
                         r["fine_yuan"], r["decision_date"]) for r in rows]
     with _case_lock:
-        _case_cache.clear()
+        for old in [k for k in _case_cache if k[:2] == key[:2]]:  # an older state of the same files
+            del _case_cache[old]
+        if len(_case_cache) > 32:
+            _case_cache.clear()
         _case_cache[key] = cases
     return cases
 

@@ -164,9 +164,14 @@ def _write_and_record(draft: Draft, day: dt.date, reason: str, author: str, path
             atomic_write(path, candidate)
             replaced = True
             row_id = row.id
-    except BaseException:
+    except BaseException as exc:
         if replaced:  # the store did not commit: put the published file back as it was
             atomic_write(path, current, pause=False)
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, SQLAlchemyError):
+            raise PublishRefused(f"{draft.violation}: not published: the store cannot record the version ({type(exc).__name__}: "
+                                 f"{str(exc).splitlines()[0][:200]}); nothing was written. Is the database set up (`workbench init`)?") from None
         raise
     return PublishResult(draft.violation, day, str(path), digest, rules_version, row_id, tests_run, author, reason)
 
