@@ -122,3 +122,19 @@ def test_consistency_tab_ranks_departments(ro_lab):
     assert ro_lab.dept_table.rows[0]["key"] == "market_regulation"
     assert ro_lab.deviation_table.rows[0]["number"] == "L011"
     assert ro_lab.consistency_chart_box.children
+
+
+def test_rows_can_be_added_moved_and_deleted(ro_lab):
+    lab = ro_lab
+    lab.add_row()
+    new = lab.rows[-2]
+    assert new.id.value == "new_row_1" and lab.rows[-1].id.value == "sv_standard"
+    assert any("missing legal basis" in m for m in lab.feedback.row_problems[len(lab.rows) - 2])
+    lab.delete_row(new)
+    assert [r.id.value for r in lab.rows] == ["sv_exempt_first", "sv_mitigated", "sv_heavier", "sv_lighter", "sv_standard"]
+    assert "No problems" in lab.lint_box.value
+    _row(lab, "sv_standard").up.click()                       # the catch-all above the lighter row: sv_lighter unreachable
+    assert [r.id.value for r in lab.rows][3:] == ["sv_standard", "sv_lighter"]
+    assert any("unreachable" in m for m in lab.feedback.row_problems[4])
+    _row(lab, "sv_standard").down.click()
+    assert "No problems" in lab.lint_box.value and lab.report.counts["any"] == 0

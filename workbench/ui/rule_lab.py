@@ -49,6 +49,7 @@ MESSAGES = {
     "col_others": {"zh": "其他处罚/措施", "en": "Other penalties 其他"},
     "col_basis": {"zh": "法律依据", "en": "Legal basis 依据"},
     "reset": {"zh": "恢复为现行版本", "en": "Reset to the version in force"},
+    "add_row": {"zh": "新增档次", "en": "Add a row"},
     "lint_title": {"zh": "规则检查", "en": "Lint 规则检查"},
     "lint_ok": {"zh": "✓ 没有问题", "en": "✓ No problems"},
     "lint_count": {"zh": "✗ {n} 个问题（修正后才能发布）", "en": "✗ {n} problem(s) (fix them to publish)"},
@@ -208,7 +209,12 @@ class LevelRowEditor:
         for name, widget in (("id", self.id), ("level", self.level), ("when", self.when), ("others", self.others), ("basis", self.basis)):
             widget.add_class(f"wb-lab-{name}")
         self.inputs = [self.id, self.level, self.when, *money, self.others, self.basis]
-        line = widgets.HBox(self.inputs, layout=w(flex_flow="row nowrap", align_items="center"))
+        self.up = widgets.Button(icon="arrow-up", tooltip="↑", layout=w(width="34px"))
+        self.down = widgets.Button(icon="arrow-down", tooltip="↓", layout=w(width="34px"))
+        self.delete = widgets.Button(icon="times", tooltip="✕", layout=w(width="34px"))
+        for name in ("up", "down", "delete"):
+            getattr(self, name).add_class(f"wb-lab-row-{name}")
+        line = widgets.HBox(self.inputs + [self.up, self.down, self.delete], layout=w(flex_flow="row nowrap", align_items="center"))
         self.box = widgets.VBox([line, self.problems])
         self.box.add_class("wb-lab-row")
         self.box.add_class(f"wb-lab-row-{row.get('id', '')}")
@@ -333,10 +339,7 @@ class RuleLab:
         was, self._building = self._building, True
         try:
             rate = self._rate_mode()
-            self.rows = [LevelRowEditor(self.i18n, row, rate) for row in self.draft.levels]
-            for editor in self.rows:
-                for widget in editor.inputs:
-                    widget.observe(self._cb(self._edited), names="value")
+            self.rows = [self._editor(row, rate) for row in self.draft.levels]
             t = self.i18n
             heads = [("col_row", "130px"), ("col_level", "150px"), ("col_when", "330px")]
             heads += [("col_rate", "168px")] if rate else [("col_person", "188px"), ("col_org", "188px")]
@@ -344,9 +347,50 @@ class RuleLab:
             header = widgets.HBox([widgets.HTML(f"<b>{html.escape(t.t(k))}</b>", layout=widgets.Layout(width=w)) for k, w in heads])
             version = self.workspace.published_engine().rulebook.benchmarks[self.code].versions[-1].effective_from
             self.grid_title.value = f"<b>{html.escape(t.t('grid_title', version=version))}</b>"
-            self.grid.children = [header] + [e.box for e in self.rows]
+            self.grid_header = header
+            self._show_rows()
         finally:
             self._building = was
+
+    def _editor(self, row: dict, rate: bool) -> LevelRowEditor:
+        editor = LevelRowEditor(self.i18n, row, rate)
+        for widget in editor.inputs:
+            widget.observe(self._cb(self._edited), names="value")
+        editor.up.on_click(self._cb(lambda _b: self.move_row(editor, -1)))
+        editor.down.on_click(self._cb(lambda _b: self.move_row(editor, 1)))
+        editor.delete.on_click(self._cb(lambda _b: self.delete_row(editor)))
+        return editor
+
+    def _show_rows(self) -> None:
+        self.grid.children = [self.grid_header] + [e.box for e in self.rows]
+
+    def move_row(self, editor: LevelRowEditor, step: int) -> None:
+        """Rows are matched top to bottom (first match): moving one changes which cases it takes."""
+        i = self.rows.index(editor)
+        j = i + step
+        if 0 <= j < len(self.rows):
+            self.rows[i], self.rows[j] = self.rows[j], self.rows[i]
+            self._show_rows()
+            self.refresh()
+
+    def delete_row(self, editor: LevelRowEditor) -> None:
+        if len(self.rows) > 1:
+            self.rows.remove(editor)
+            self._show_rows()
+            self.refresh()
+
+    def add_row(self, _button=None) -> None:
+        """A new row just above the last (catch-all) row, to be filled in."""
+        taken = {e.id.value for e in self.rows}
+        n = 1
+        while f"new_row_{n}" in taken:
+            n += 1
+        rate = self._rate_mode()
+        row = {"id": f"new_row_{n}", "level": "standard", "when": {}, "basis": ""}
+        row["fine_rate" if rate else "fine"] = [0.0, 0.0] if rate else {"person": [0, 0], "organisation": [0, 0]}
+        self.rows.insert(max(len(self.rows) - 1, 0), self._editor(row, rate))
+        self._show_rows()
+        self.refresh()
 
     def _edited(self, _change=None) -> None:
         if self._building:
@@ -505,6 +549,9 @@ class RuleLab:
         reset = t.bind(widgets.Button(icon="undo"), "description", "reset")
         reset.add_class("wb-lab-reset")
         reset.on_click(self._cb(self.reset_draft))
+        add = t.bind(widgets.Button(icon="plus"), "description", "add_row")
+        add.add_class("wb-lab-add-row")
+        add.on_click(self._cb(self.add_row))
         self.lint_box = widgets.HTML()
         self.lint_box.add_class("wb-lab-lint")
         self.tests_box = widgets.HTML()
@@ -540,7 +587,7 @@ class RuleLab:
         publish_box = widgets.VBox([label(t, "publish_title", "h4"), self.effective, self.reason, self.publish_button, self.publish_result])
         publish_box.add_class("wb-card")
         return widgets.VBox([
-            self.grid_title, self.grid, reset,
+            self.grid_title, self.grid, widgets.HBox([add, reset]),
             widgets.HBox([feedback, impact], layout=widgets.Layout(flex_flow="row wrap")),
             label(t, "changed_cases", "h4"), self.changed_table.widget, self.traces, publish_box,
         ])
