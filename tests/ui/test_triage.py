@@ -9,6 +9,7 @@ from workbench import triage as service
 from workbench.engine import get_engine
 from workbench.store import session_scope
 from workbench.store.models import Report
+from workbench.ui.common import LanguageSwitch
 from workbench.ui.triage import TriageConsole
 
 
@@ -261,3 +262,40 @@ def test_an_action_on_a_report_someone_else_changed_is_refused(console, db_url, 
     console.refresh_button.click()                                # reload, then it works
     console.dispatch_button.click()
     assert stored(db_url, rid).status == "dispatched"
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()) or ():
+        yield from _walk(child)
+
+
+def _texts(console):
+    out = {}
+    for n, w in enumerate(_walk(console.widget)):
+        if isinstance(w, LanguageSwitch):  # 中文 / English name themselves
+            continue
+        for attr in ("description", "placeholder"):
+            value = getattr(w, attr, None)
+            if isinstance(value, str) and value.strip("\u200b"):
+                out[(n, attr)] = value
+        for i, option in enumerate(getattr(w, "options", ()) or ()):
+            if isinstance(option, tuple) and isinstance(option[0], str) and option[0].strip("—"):
+                out[(n, f"option {i}")] = option[0]
+    for i, title in enumerate(console.tabs.titles):
+        out[("tab", i)] = title
+    return out
+
+
+def test_every_label_of_the_console_follows_the_language(console, db_url):
+    file_report(console)
+    for index in (2, 3, 4):
+        console.open_tab(index)
+    zh = _texts(console)
+    console.i18n.set_language("en")
+    en = _texts(console)
+    assert zh.keys() == en.keys()
+    chinese = {k for k, v in zh.items() if any("\u4e00" <= ch <= "\u9fff" for ch in v)}
+    assert len(chinese) > 100
+    not_english = {k: en[k] for k in chinese if en[k] == zh[k] or not any(ch.isascii() and ch.isalpha() for ch in en[k])}
+    assert not_english == {}, f"labels not relabelled: {not_english}"
