@@ -10,6 +10,12 @@ the widget assets itself.
 
 ``build_command`` returns the exact argv, so tests and the browser harness
 start the same server the README does.
+
+Running as root: the standalone ``voila`` application (0.5) has no root check
+and no ``--allow-root`` option (that belongs to ``jupyter server``), so none
+is passed. The only requests a page makes off this server are two Font
+Awesome stylesheets that Voila's template links from a CDN; offline they fail
+without harm (the apps use no icons; the browser tests check this).
 """
 
 from __future__ import annotations

@@ -3,7 +3,14 @@
 import urllib.request
 
 
+# Voila 0.5's page template links Font Awesome from a CDN; offline it fails without harm (no icons are used).
+KNOWN_EXTERNAL = {"https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@%5E5/css/all.min.css",
+                  "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@%5E5/css/v4-shims.min.css"}
+
+
 def test_index_lists_the_apps_and_switches_language(page, wb_server, wb):
+    external = []
+    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(wb_server.base_url) else None)
     wb.open_app(page, wb_server, "index.ipynb")
     apps = page.locator(".wb-app-list .wb-app-link")
     apps.first.wait_for()
@@ -17,6 +24,7 @@ def test_index_lists_the_apps_and_switches_language(page, wb_server, wb):
     assert "Enforcement Workbench" in page.inner_text(".wb-title")
     wb.shot(page, "index-en")
     wb.assert_no_error_text(page)
+    assert set(external) <= KNOWN_EXTERNAL, f"the page fetched from the network: {set(external) - KNOWN_EXTERNAL}"
 
 
 def test_the_apps_need_the_token(page, wb_server):

@@ -3,6 +3,8 @@
 import datetime as dt
 import re
 
+from .test_index import KNOWN_EXTERNAL
+
 OLD_NUMBER = "R2020-000001"
 
 
@@ -21,6 +23,8 @@ def tab(page, zh_title):
 
 
 def test_file_classify_dispatch_and_switch_language(page, wb_server, wb):
+    external = []
+    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(wb_server.base_url) else None)
     wb.open_app(page, wb_server, "triage.ipynb")
     wb.shot(page, "opened")
     wb.assert_no_error_text(page)
@@ -67,6 +71,7 @@ def test_file_classify_dispatch_and_switch_language(page, wb_server, wb):
     assert "Severity" in detail.inner_text() and "严重程度" in detail.inner_text()  # domain terms keep the Chinese
     wb.shot(page, "english")
     wb.assert_no_error_text(page)
+    assert set(external) <= KNOWN_EXTERNAL, f"the console fetched from the network: {set(external) - KNOWN_EXTERNAL}"
 
 
 def test_old_report_with_unknown_category_is_kept_and_explained(page, wb_server, wb):

@@ -435,7 +435,7 @@ class TriageConsole:
         for w, cls in ((self.f_source, "wb-filter-source"), (self.f_severity, "wb-filter-severity"), (self.f_department, "wb-filter-department"), (self.f_status, "wb-filter-status"), (self.f_overdue, "wb-filter-overdue"), (self.f_text, "wb-filter-text")):
             w.add_class(cls)
             w.observe(self._cb(self._filters_changed), names="value")
-        self.refresh_button = widgets.Button(icon="refresh", layout=widgets.Layout(width="120px"))
+        self.refresh_button = widgets.Button(layout=widgets.Layout(width="120px"))
         self.refresh_button.add_class("wb-refresh")
         i.bind(self.refresh_button, "description", "refresh")
         self.refresh_button.on_click(self._cb(lambda _b: self.refresh_all()))
