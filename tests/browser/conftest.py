@@ -19,7 +19,8 @@ Every app's browser tests reuse these fixtures (one server per test module):
 
 A module may set ``wb_pool_size = 1`` to serve with preheated kernels (the
 default is 0: kernels start on demand, lighter on a shared machine), and
-``wb_server_args = [...]`` for more `workbench serve` options.
+``wb_server_args = [...]`` for more `workbench serve` options, and
+``wb_no_token = True`` to serve with ``--no-token`` (127.0.0.1 only).
 
 Tests under tests/browser/ get the ``browser`` marker automatically.
 """
@@ -112,6 +113,7 @@ def wb_server(request, wb_db_url, tmp_path_factory):
         wb_db_url, workdir,
         pool_size=getattr(request.module, "wb_pool_size", 0),
         extra=getattr(request.module, "wb_server_args", None),
+        no_token=getattr(request.module, "wb_no_token", False),
     )
     yield server
     stop_server(server)
