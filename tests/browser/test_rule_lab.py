@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from .test_index import KNOWN_EXTERNAL
+
 REPO = Path(__file__).resolve().parents[2]
 wb_demo = None  # only the departments, then the files below: the test knows every file
 
@@ -54,6 +56,8 @@ def _count(page, name):
 
 
 def test_edit_fine_range_see_impact_and_publish(page, wb_server, wb, temp_rules):
+    external = []
+    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(wb_server.base_url) else None)
     wb.open_app(page, wb_server, "rule_lab.ipynb")
     page.locator(".wb-lab-impact", has_text="案卷 8 件").wait_for(timeout=90_000)
     assert _count(page, "fine_range") == "0" and "没有问题" in page.inner_text(".wb-lab-lint")
@@ -88,3 +92,4 @@ def test_edit_fine_range_see_impact_and_publish(page, wb_server, wb, temp_rules)
     assert "法制科 张三" in page.inner_text(".wb-lab-history")
     wb.shot(page, "history")
     wb.assert_no_error_text(page)
+    assert set(external) <= KNOWN_EXTERNAL, f"the lab fetched from the network: {set(external) - KNOWN_EXTERNAL}"

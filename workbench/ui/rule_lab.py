@@ -209,9 +209,10 @@ class LevelRowEditor:
         for name, widget in (("id", self.id), ("level", self.level), ("when", self.when), ("others", self.others), ("basis", self.basis)):
             widget.add_class(f"wb-lab-{name}")
         self.inputs = [self.id, self.level, self.when, *money, self.others, self.basis]
-        self.up = widgets.Button(icon="arrow-up", tooltip="↑", layout=w(width="34px"))
-        self.down = widgets.Button(icon="arrow-down", tooltip="↓", layout=w(width="34px"))
-        self.delete = widgets.Button(icon="times", tooltip="✕", layout=w(width="34px"))
+        # text, not icons: Voila's Font Awesome comes from a CDN the county's machines cannot reach
+        self.up = widgets.Button(description="↑", layout=w(width="34px"))
+        self.down = widgets.Button(description="↓", layout=w(width="34px"))
+        self.delete = widgets.Button(description="✕", layout=w(width="34px"))
         for name in ("up", "down", "delete"):
             getattr(self, name).add_class(f"wb-lab-row-{name}")
         line = widgets.HBox(self.inputs + [self.up, self.down, self.delete], layout=w(flex_flow="row nowrap", align_items="center"))
@@ -546,10 +547,10 @@ class RuleLab:
         self.grid_title = widgets.HTML()
         self.grid = widgets.VBox()
         self.grid.add_class("wb-lab-grid")
-        reset = t.bind(widgets.Button(icon="undo"), "description", "reset")
+        reset = t.bind(widgets.Button(), "description", "reset")
         reset.add_class("wb-lab-reset")
         reset.on_click(self._cb(self.reset_draft))
-        add = t.bind(widgets.Button(icon="plus"), "description", "add_row")
+        add = t.bind(widgets.Button(), "description", "add_row")
         add.add_class("wb-lab-add-row")
         add.on_click(self._cb(self.add_row))
         self.lint_box = widgets.HTML()
@@ -574,7 +575,7 @@ class RuleLab:
         self.reason = t.bind(t.bind(widgets.Textarea(layout=widgets.Layout(width="600px", height="60px")), "description", "reason"),
                              "placeholder", "reason_hint")
         self.reason.add_class("wb-lab-reason")
-        self.publish_button = t.bind(widgets.Button(button_style="primary", icon="upload", layout=widgets.Layout(width="200px")),
+        self.publish_button = t.bind(widgets.Button(button_style="primary", layout=widgets.Layout(width="200px")),
                                      "description", "publish")
         self.publish_button.add_class("wb-lab-publish")
         self.publish_button.on_click(self._cb(self.publish))
@@ -636,7 +637,7 @@ class RuleLab:
         self.sc_circumstances.add_class("wb-lab-sc-circumstances")
         self._circumstance_options()
         t.bind(self.sc_circumstances, "description", "circumstances")
-        decide = t.bind(widgets.Button(button_style="info", icon="gavel"), "description", "decide")
+        decide = t.bind(widgets.Button(button_style="info"), "description", "decide")
         decide.add_class("wb-lab-sc-decide")
         decide.on_click(self._cb(self.decide_scenario))
         self.sc_result = widgets.HTML()
@@ -646,7 +647,7 @@ class RuleLab:
         self.sc_expect = widgets.Dropdown()
         t.bind_options(self.sc_expect, [("after", "draft"), ("before", "published")])
         t.bind(self.sc_expect, "description", "expect_from")
-        save = t.bind(widgets.Button(icon="save"), "description", "save_test")
+        save = t.bind(widgets.Button(), "description", "save_test")
         save.add_class("wb-lab-sc-save")
         save.on_click(self._cb(self.save_scenario_test))
         return widgets.VBox([
@@ -750,7 +751,7 @@ class RuleLab:
     # ------------------------------------------------------------------ consistency
     def _consistency_tab(self) -> widgets.Widget:
         t = self.i18n
-        button = t.bind(widgets.Button(icon="refresh"), "description", "consistency_refresh")
+        button = t.bind(widgets.Button(), "description", "consistency_refresh")
         button.add_class("wb-lab-consistency-refresh")
         button.on_click(self._cb(lambda _b: self.refresh_consistency()))
         self.consistency_summary = widgets.HTML()
@@ -808,7 +809,7 @@ class RuleLab:
         self.older.add_class("wb-lab-older")
         self.newer = t.bind(widgets.Dropdown(), "description", "newer")
         self.newer.add_class("wb-lab-newer")
-        compare = t.bind(widgets.Button(icon="exchange"), "description", "show_diff")
+        compare = t.bind(widgets.Button(), "description", "show_diff")
         compare.add_class("wb-lab-compare")
         compare.on_click(self._cb(lambda _b: self.show_diff()))
         self.diff_box = widgets.HTML()
