@@ -91,5 +91,19 @@ def test_edit_fine_range_see_impact_and_publish(page, wb_server, wb, temp_rules)
     page.locator(".wb-lab-diff", has_text="20–80").wait_for(timeout=30_000)
     assert "法制科 张三" in page.inner_text(".wb-lab-history")
     wb.shot(page, "history")
+
+    page.locator(".lm-TabBar-tab", has_text="同案同罚").click()      # 12 m² fined 700 > 400 under the 2025 band
+    page.locator(".wb-lab-consistency-summary", has_text="超出基准幅度 1 件").wait_for(timeout=60_000)
+    page.wait_for_selector(".wb-lab-consistency-chart svg", timeout=30_000)
+    assert "RL006" in page.inner_text(".wb-lab-deviations")
+    wb.shot(page, "consistency")
+
+    page.locator(".lm-TabBar-tab", has_text="情景测试").click()
+    page.locator(".wb-lab-fact-area_m2 input").fill("4")
+    page.locator(".wb-lab-fact-area_m2 input").press("Enter")
+    page.locator("button.wb-lab-sc-decide").click()
+    page.locator(".wb-lab-sc-published", has_text="20–80").wait_for(timeout=30_000)   # the version published above
+    assert "依据" in page.inner_text(".wb-lab-sc-result") and "规则版本" in page.inner_text(".wb-lab-sc-result")
+    wb.shot(page, "scenario")
     wb.assert_no_error_text(page)
     assert set(external) <= KNOWN_EXTERNAL, f"the lab fetched from the network: {set(external) - KNOWN_EXTERNAL}"

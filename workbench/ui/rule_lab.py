@@ -650,6 +650,8 @@ class RuleLab:
         save = t.bind(widgets.Button(), "description", "save_test")
         save.add_class("wb-lab-sc-save")
         save.on_click(self._cb(self.save_scenario_test))
+        for w_ in (self.sc_act, self.sc_discovered, self.sc_decision, self.sc_kind, self.sc_age, self.sc_capacity, self.sc_circumstances):
+            w_.style.description_width = "130px"
         return widgets.VBox([
             label(t, "scenario_intro", "p"),
             widgets.HBox([widgets.VBox([self.sc_act, self.sc_discovered, self.sc_decision, self.sc_kind, self.sc_age, self.sc_capacity]),
