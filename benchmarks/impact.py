@@ -142,8 +142,6 @@ def main() -> int:
 
 def demo_edit_cycle(url: str) -> None:
     """On stored case files: what one edit costs in the lab (check + rule tests, then impact), per violation."""
-    from workbench.ui.rule_lab import RuleLab  # noqa: F401 - the same service calls the app makes
-
     workspace = DraftWorkspace()
     print(f"edit cycle on the stored case files of {url}:")
     for code in sorted(get_engine().rulebook.benchmarks):

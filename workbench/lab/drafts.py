@@ -42,7 +42,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from workbench.errors import InputError, Problem, RuleBookError, WorkbenchError
+from workbench.errors import InputError, Problem, WorkbenchError
 from workbench.rulebook import content_hash, default_rules_dir, lint
 from workbench.rulebook.model import Benchmark, BenchmarkVersion, RuleBook, RuleTest
 
@@ -500,11 +500,4 @@ def with_single_version(book: RuleBook, violation: str, version: BenchmarkVersio
     return out
 
 
-def ensure_loads(root: Path) -> RuleBook:
-    """The full check used before publishing: load + lint the whole directory (raises RuleBookError)."""
-    from workbench.rulebook import load_rulebook
-
-    return load_rulebook(root)
-
-
-__all__ += ["tests_of", "with_single_version", "ensure_loads", "plain", "read_versions", "RuleBookError"]
+__all__ += ["tests_of", "with_single_version", "plain", "read_versions"]

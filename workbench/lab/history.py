@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.errors import InputError
-from workbench.lab.drafts import benchmark_file, file_hash, flow_text, read_versions
+from workbench.lab.drafts import benchmark_file, flow_text, read_versions
 from workbench.rulebook import default_rules_dir
 
 __all__ = ["VersionInfo", "RowChange", "versions", "diff", "diff_lines"]
@@ -205,4 +205,4 @@ def _index(file_versions: list[dict], which) -> int:
     raise InputError("version", f"no version effective from {day}; known: {', '.join(str(v['effective_from']) for v in file_versions)}")
 
 
-__all__ += ["diff_rows", "file_hash"]
+__all__ += ["diff_rows"]

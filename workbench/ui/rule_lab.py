@@ -20,7 +20,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from workbench.errors import InputError, WorkbenchError
+from workbench.errors import InputError
 from workbench.lab import consistency as lab_consistency
 from workbench.lab import history as lab_history
 from workbench.lab import impact as lab_impact
