@@ -185,10 +185,15 @@ def _closed(node: dict, allowed: set[str], prefix: str) -> None:
 
 
 def _date(node: dict, key: str, required: bool = False) -> dt.date | None:
-    value = node.get(key)
-    if value is None:
-        if required:
-            raise InputError(key, "required, as YYYY-MM-DD")
+    value = parse_date(node.get(key), key)
+    if value is None and required:
+        raise InputError(key, "required, as YYYY-MM-DD")
+    return value
+
+
+def parse_date(value: Any, field: str) -> dt.date | None:
+    """A date from ISO text or a date; None for nothing; InputError naming the field otherwise."""
+    if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
         return value.date()
@@ -197,7 +202,7 @@ def _date(node: dict, key: str, required: bool = False) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise InputError(key, f"must be a date YYYY-MM-DD, not {value!r}") from None
+        raise InputError(field, f"must be a date YYYY-MM-DD, not {value!r}") from None
 
 
 def _fact_value(field: str, spec, value: Any) -> Any:

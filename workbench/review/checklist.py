@@ -18,6 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from workbench.errors import Problem, RuleBookError
+from workbench.rulebook.yamlsource import line_of as _line
 
 TOTAL_POINTS = 100
 SECTION_CODES = ("subject", "facts", "evidence", "law", "procedure", "discretion", "documents", "archiving")
@@ -158,20 +159,6 @@ def _finding_codes() -> tuple[str, ...]:
     from workbench.review.precheck import FINDINGS
 
     return tuple(FINDINGS)
-
-
-def _line(node: Any, key: Any = None) -> int:
-    lc = getattr(node, "lc", None)
-    if lc is None:
-        return 1
-    try:
-        if key is None:
-            return lc.line + 1
-        if isinstance(node, CommentedSeq):
-            return lc.item(key)[0] + 1
-        return lc.key(key)[0] + 1
-    except (KeyError, IndexError, TypeError, AttributeError):
-        return lc.line + 1
 
 
 def _number(value: Any) -> bool:

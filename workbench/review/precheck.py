@@ -25,6 +25,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.engine.inputs import parse_date
 from workbench.errors import InputError
 from workbench.review import workdays
 
@@ -181,17 +182,7 @@ def parse_case_file(data: dict[str, Any]) -> CaseFile:
 
 
 def _date(data: dict[str, Any], key: str) -> dt.date | None:
-    value = data.get(key)
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(key, f"{value!r} is not a date YYYY-MM-DD") from None
+    return parse_date(data.get(key), key)
 
 
 def engine_case(case: CaseFile) -> dict[str, Any]:

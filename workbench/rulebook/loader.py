@@ -20,6 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from workbench.errors import Problem, RuleBookError
+from workbench.rulebook.yamlsource import bad_date_line, line_of, plain
 from workbench.rulebook.model import (
     CIRCUMSTANCES,
     FACT_TYPES,
@@ -149,7 +150,7 @@ class _Reader:
             self.problems.append(Problem(self.rel(path), line, f"not valid YAML: {getattr(exc, 'problem', exc)}"))
             return None
         except ValueError as exc:  # ruamel builds dates while parsing: 2025-13-01 lands here
-            line, token = _bad_date(text)
+            line, token = bad_date_line(text)
             self.problems.append(Problem(self.rel(path), line, f"{token or 'a value'} is not a valid date YYYY-MM-DD ({exc}); effective_from must be a date"))
             return None
         if not isinstance(data, CommentedMap):
@@ -160,19 +161,7 @@ class _Reader:
     def err(self, path: str, line: int, message: str) -> None:
         self.problems.append(Problem(path, line, message))
 
-    @staticmethod
-    def line_of(node: Any, key: Any = None, default: int = 1) -> int:
-        lc = getattr(node, "lc", None)
-        if lc is None:
-            return default
-        try:
-            if key is None:
-                return lc.line + 1
-            if isinstance(node, CommentedSeq):
-                return lc.item(key)[0] + 1
-            return lc.key(key)[0] + 1
-        except (KeyError, IndexError, TypeError, AttributeError):
-            return lc.line + 1
+    line_of = staticmethod(line_of)
 
     def closed(self, path: str, node: CommentedMap, allowed: set[str], required: set[str], what: str) -> bool:
         ok = True
@@ -452,8 +441,8 @@ class _Reader:
             basis = self.basis(rel, row, what)
             if when is None:
                 continue
-            rows.append(StageRow(rid, when, {k: _plain(v) for k, v in sets.items()}, basis, str(row.get("text", "")), Where(rel, rline)))
-        return Stage(name, mode, rows, {k: _plain(v) for k, v in defaults.items()}, Where(rel, line))
+            rows.append(StageRow(rid, when, {k: plain(v) for k, v in sets.items()}, basis, str(row.get("text", "")), Where(rel, rline)))
+        return Stage(name, mode, rows, {k: plain(v) for k, v in defaults.items()}, Where(rel, line))
 
     def catalogue(self, book: RuleBook) -> None:
         path = self.root / "catalogue.yaml"
@@ -674,7 +663,7 @@ class _Reader:
                 continue
             if not self.closed(rel, row, {"name", "decide", "classify", "expect", "note"}, {"name", "expect"}, "test"):
                 continue
-            given, expect = _plain(row[kinds[0]]), _plain(row["expect"])
+            given, expect = plain(row[kinds[0]]), plain(row["expect"])
             if not isinstance(given, dict) or not isinstance(expect, dict) or not expect:
                 self.err(rel, line, f"test {row.get('name')!r}: {kinds[0]} and expect must be non-empty mappings")
                 continue
@@ -682,32 +671,6 @@ class _Reader:
 
 
 _BAD = object()
-_DATE = re.compile(r"\b(\d{4}-\d{1,2}-\d{1,2})\b")
-
-
-def _bad_date(text: str) -> tuple[int, str]:
-    for number, line in enumerate(text.splitlines(), 1):
-        for token in _DATE.findall(line):
-            try:
-                dt.date.fromisoformat(token)
-            except ValueError:
-                return number, token
-    return 1, ""
-
-
-def _plain(value: Any) -> Any:
-    """ruamel containers and dates to plain Python (dates as ISO text)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 __all__ = ["load_rulebook", "read_rulebook", "default_rules_dir", "content_hash", "OPERATORS", "CASE_FIELDS", "PROCEDURE_FIELDS", "REPORT_FIELDS"]

@@ -12,7 +12,6 @@ list when there is any.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from workbench.errors import InputError, Problem, RuleBookError, WorkbenchError
+from workbench.rulebook.yamlsource import bad_date_line, line_of as _line, plain as _plain
 
 # Questions a trainee can be asked; the report ones need an event report, the others a case.
 REPORT_QUESTIONS = ("severity", "lead", "assist", "coordination_level")
@@ -435,20 +435,6 @@ class _Checker:
 ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇0-9]+条")
 
 
-def _line(node: Any, key: Any = None) -> int:
-    lc = getattr(node, "lc", None)
-    if lc is None:
-        return 1
-    try:
-        if key is None:
-            return lc.line + 1
-        if isinstance(node, CommentedSeq):
-            return lc.item(key)[0] + 1
-        return lc.key(key)[0] + 1
-    except (KeyError, IndexError, TypeError, AttributeError):
-        return lc.line + 1
-
-
 def _field_line(node: CommentedMap, field_path: str, default: int) -> int:
     """The line of ``facts.area_m2`` (as the engine names a field) inside a case mapping."""
     current: Any = node
@@ -470,31 +456,5 @@ def _question_line(node: CommentedMap, question: str) -> int:
 
 
 def _bad_date_line(path: Path) -> int:
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        for token in re.findall(r"\b\d{4}-\d{1,2}-\d{1,2}\b", text):
-            try:
-                dt.date.fromisoformat(token)
-            except ValueError:
-                return number
-    return 1
+    return bad_date_line(path.read_text(encoding="utf-8"))[0]
 
-
-def _plain(value: Any) -> Any:
-    """ruamel nodes to plain dicts, lists and JSON scalars (dates as ISO text)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dt.datetime):
-        return value.isoformat(timespec="minutes")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, str):
-        return str(value)
-    return value
