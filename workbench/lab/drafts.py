@@ -43,7 +43,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from workbench.errors import InputError, Problem, WorkbenchError
-from workbench.rulebook import content_hash, default_rules_dir, lint
+from workbench.rulebook import content_hash, default_rules_dir, lint, reread_benchmark
 from workbench.rulebook.model import Benchmark, BenchmarkVersion, RuleBook, RuleTest
 
 __all__ = [
@@ -446,26 +446,8 @@ class DraftWorkspace:
                     shutil.copyfile(original, path)
 
     def _read_benchmark(self, published: RuleBook, path: Path) -> tuple[RuleBook, list[Problem]]:
-        """The published rulebook with this one benchmark read again from ``path``.
-
-        Uses the loader's own reader for one file (the rulebook package has no
-        public "read one benchmark" function); falls back to reading the whole
-        copy when that reader is not there.
-        """
-        try:
-            from workbench.rulebook.loader import _Reader  # noqa: PLC2701 - see docstring
-        except ImportError:  # pragma: no cover - the loader changed
-            from workbench.rulebook import read_rulebook
-
-            return read_rulebook(self.root)
-        book = copy.copy(published)
-        book.root = str(self.root)
-        book.benchmarks = dict(published.benchmarks)
-        book.benchmarks.pop(path.stem, None)
-        reader = _Reader(self.root)
-        reader.benchmark(book, path)
-        book.version = content_hash(self.root)
-        return book, reader.problems
+        """The published rulebook with this one benchmark read again from ``path``."""
+        return reread_benchmark(published, path, root=self.root)
 
 
 def tests_of(book: RuleBook, violation: str) -> list[RuleTest]:

@@ -117,6 +117,26 @@ def read_rulebook(root: str | Path | None = None) -> tuple[RuleBook, list[Proble
     return book, reader.problems
 
 
+def reread_benchmark(book: RuleBook, path: str | Path, root: str | Path | None = None) -> tuple[RuleBook, list[Problem]]:
+    """``book`` with one benchmark file read again (schema only; lint it with ``lint``).
+
+    For the rule lab, where a draft changes one file and must be checked in
+    well under a second: the rest of the rulebook is reused as loaded.
+    """
+    import copy
+
+    path = Path(path)
+    root = Path(root) if root is not None else Path(book.root)
+    new = copy.copy(book)
+    new.root = str(root)
+    new.benchmarks = dict(book.benchmarks)
+    new.benchmarks.pop(path.stem, None)
+    reader = _Reader(root)
+    reader.benchmark(new, path)
+    new.version = content_hash(root)
+    return new, reader.problems
+
+
 class _Reader:
     """Schema checks with line numbers; appends to ``problems`` and never raises."""
 
@@ -673,4 +693,4 @@ class _Reader:
 _BAD = object()
 
 
-__all__ = ["load_rulebook", "read_rulebook", "default_rules_dir", "content_hash", "OPERATORS", "CASE_FIELDS", "PROCEDURE_FIELDS", "REPORT_FIELDS"]
+__all__ = ["load_rulebook", "read_rulebook", "reread_benchmark", "default_rules_dir", "content_hash", "OPERATORS", "CASE_FIELDS", "PROCEDURE_FIELDS", "REPORT_FIELDS"]
