@@ -42,6 +42,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from workbench.engine.inputs import parse_date
 from workbench.errors import InputError, Problem, WorkbenchError
 from workbench.rulebook import content_hash, default_rules_dir, lint, reread_benchmark
 from workbench.rulebook.model import Benchmark, BenchmarkVersion, RuleBook, RuleTest
@@ -189,12 +190,10 @@ def save_draft_file(draft: Draft, path: str | Path) -> Path:
 
 
 def _as_date(value: Any, name: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(name, f"must be a date YYYY-MM-DD, not {value!r}") from None
+    day = parse_date(value, name)
+    if day is None:
+        raise InputError(name, "required, as YYYY-MM-DD")
+    return day
 
 
 # --------------------------------------------------------------------------- rendering

@@ -35,6 +35,7 @@ from typing import Any, Callable, Iterable
 
 from workbench.errors import WorkbenchError
 from workbench.rulebook.model import LEVELS, BenchmarkVersion, RuleBook
+from workbench.rulebook.pyeval import atoms
 
 __all__ = ["StoredCase", "ImpactReport", "CaseImpact", "compute_impact", "impact_of_draft", "side_of", "load_cases",
            "decide_grouped", "Side", "COMPARED", "clear_cache", "case_traces", "comparable"]
@@ -216,7 +217,7 @@ class _Signature:
         exact: set[str] = set()
         conditions = [r.when for stage in book.stages for r in stage.rows] + [r.when for r in version.levels]
         for when in conditions:
-            for name, op, target in _atoms(when):
+            for name, op, target in atoms(when):
                 numeric.setdefault(name, set())
                 if op == "matches":
                     exact.add(name)
@@ -252,18 +253,6 @@ class _Signature:
             item.signatures.clear()
         item.signatures[self.spec] = key
         return key
-
-
-def _atoms(when: dict):
-    for key, spec in when.items():
-        if key in ("any", "all"):
-            for c in spec:
-                yield from _atoms(c)
-        elif isinstance(spec, dict):
-            for op, target in spec.items():
-                yield key, op, target
-        else:
-            yield key, "==", spec
 
 
 _answers: dict[tuple, dict] = {}

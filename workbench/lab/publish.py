@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from workbench.engine.inputs import parse_date
 from workbench.errors import InputError, RuleBookError, WorkbenchError
 from workbench.lab.drafts import Draft, append_version, benchmark_file, file_hash, read_versions
 from workbench.rulebook import default_rules_dir
@@ -231,11 +232,7 @@ def _remove_stale_temporaries(path: Path) -> None:
 
 
 def _date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise InputError("effective_from", f"must be a date YYYY-MM-DD, not {value!r}") from None
+    day = parse_date(value, "effective_from")
+    if day is None:
+        raise InputError("effective_from", "required, as YYYY-MM-DD")
+    return day

@@ -20,7 +20,7 @@ import itertools
 import random
 from typing import Iterable
 
-from workbench.rulebook.pyeval import holds
+from workbench.rulebook.pyeval import atoms, holds
 from workbench.errors import Problem
 from workbench.rulebook.model import CIRCUMSTANCES, LEVEL_RANK, OTHER_PENALTIES, PARTY_KINDS, RuleBook, Stage
 
@@ -144,7 +144,7 @@ def _probes(conditions: list[dict], types: dict, enums: dict, optional: set[str]
     """Points around every threshold the conditions use, one value set per field."""
     values: dict[str, set] = {}
     for when in conditions:
-        for field, op, target in _atoms(when):
+        for field, op, target in atoms(when):
             bucket = values.setdefault(field, set())
             if op in ("<", "<=", ">", ">="):
                 step = 1 if types.get(field) == "integer" or field in ("party_age", "people_affected", "assist_count", "coordination_level") else 0.01
@@ -177,18 +177,6 @@ def _probes(conditions: list[dict], types: dict, enums: dict, optional: set[str]
         rng = random.Random(20210715)
         combos = (tuple(rng.choice(d) for d in domains) for _ in range(MAX_PROBES))
     return [{f: v for f, v in zip(fields, combo) if v is not _ABSENT} for combo in combos]
-
-
-def _atoms(when: dict):
-    for key, spec in when.items():
-        if key in ("any", "all"):
-            for c in spec:
-                yield from _atoms(c)
-        elif isinstance(spec, dict):
-            for op, target in spec.items():
-                yield key, op, target
-        else:
-            yield key, "==", spec
 
 
 def _hashable(value):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["holds", "first_match", "all_matches"]
+__all__ = ["holds", "first_match", "all_matches", "atoms"]
 
 
 def holds(when: dict, event: dict) -> bool:
@@ -46,6 +46,19 @@ def first_match(rows, event: dict):
 
 def all_matches(rows, event: dict) -> list:
     return [row.id for row in rows if holds(row.when, event)]
+
+
+def atoms(when: dict):
+    """Every (field, operator, value) comparison in a condition, through any/all."""
+    for key, spec in when.items():
+        if key in ("any", "all"):
+            for c in spec:
+                yield from atoms(c)
+        elif isinstance(spec, dict):
+            for op, target in spec.items():
+                yield key, op, target
+        else:
+            yield key, "==", spec
 
 
 def _equal(value: Any, target: Any) -> bool:
