@@ -336,6 +336,9 @@ class TrainingExercise(Versioned, SQLModel, table=True):
     opens_at: Optional[dt.datetime] = Field(default=None, sa_type=DateTime)
     closes_at: Optional[dt.datetime] = Field(default=None, sa_type=DateTime)
     status: str = Field(default="open", max_length=16)
+    time_limit_minutes: Optional[int] = None  # none: no limit
+    scenario_order: str = Field(default="fixed", max_length=16, sa_column_kwargs={"server_default": "fixed"})  # fixed | shuffled
+    feedback: str = Field(default="each", max_length=16, sa_column_kwargs={"server_default": "each"})  # each | end
     version: int = 1
 
 

@@ -3,11 +3,10 @@
 Records live in the store: ``TrainingExercise`` (the exercise, its scenario
 codes in the trainer's order, status) and ``TrainingAttempt`` (one row per
 trainee per scenario, with the answers, the engine's answer at grading time,
-the per-question grades and the rules version). The store's exercise table
-has no place for the three settings a trainer chooses (time limit, order,
-when feedback is shown), so they are kept in one small table of this module,
-``training_exercise_settings`` (own metadata, created on first use, keyed by
-exercise id); see the report of issue 7.
+the per-question grades and the rules version). The three settings a
+trainer chooses (time limit, scenario order, when feedback is shown) are
+columns of ``training_exercise`` (``time_limit_minutes``, ``scenario_order``,
+``feedback``; store migration 0003).
 
 A trainee is identified by officer number; when the store holds officers,
 the number must be one of them.
@@ -20,7 +19,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, inspect, select
+from sqlalchemy import inspect
 from sqlmodel import select as sm_select
 
 from workbench.errors import InputError, WorkbenchError
@@ -34,15 +33,6 @@ ORDERS = ("fixed", "shuffled")
 FEEDBACK_MODES = ("each", "end")
 STATUSES = ("draft", "open", "closed")
 
-_settings_meta = MetaData()
-SETTINGS = Table(
-    "training_exercise_settings",
-    _settings_meta,
-    Column("exercise_id", Integer, primary_key=True),
-    Column("time_limit_minutes", Integer, nullable=True),
-    Column("scenario_order", String(16), nullable=False, default="fixed"),
-    Column("feedback", String(16), nullable=False, default="each"),
-)
 _ready: set[tuple[str, int]] = set()
 
 
@@ -120,10 +110,10 @@ def create_exercise(name: str, scenario_codes: list[str], created_by: str, *, co
         row = models.TrainingExercise(
             name=name.strip(), cohort=cohort or None, scenario_codes=list(scenario_codes), created_by=created_by,
             created_at=now, status=status, opens_at=now if status == "open" else None,
+            time_limit_minutes=time_limit_minutes, scenario_order=order, feedback=feedback,
         )
         create_record(s, row, created_by)
         settings = {"time_limit_minutes": time_limit_minutes, "scenario_order": order, "feedback": feedback}
-        s.execute(SETTINGS.insert().values(exercise_id=row.id, **settings))
         audit(s, created_by, "settings", "training_exercise", row.id, after=settings)
         exercise_id = row.id
     return get_exercise(exercise_id, url=url)
@@ -154,8 +144,7 @@ def get_exercise(exercise_id: int, url: str | None = None) -> Exercise:
         row = s.get(models.TrainingExercise, exercise_id)
         if row is None:
             raise InputError("exercise", f"no exercise {exercise_id}")
-        settings = s.execute(select(SETTINGS).where(SETTINGS.c.exercise_id == exercise_id)).mappings().first()
-        return _exercise(row, settings)
+        return _exercise(row)
 
 
 def list_exercises(status: str | None = None, url: str | None = None) -> list[Exercise]:
@@ -164,9 +153,7 @@ def list_exercises(status: str | None = None, url: str | None = None) -> list[Ex
         query = sm_select(models.TrainingExercise).order_by(models.TrainingExercise.id.desc())
         if status:
             query = query.where(models.TrainingExercise.status == status)
-        rows = list(s.exec(query))
-        settings = {m["exercise_id"]: m for m in s.execute(select(SETTINGS)).mappings()}
-        return [_exercise(r, settings.get(r.id)) for r in rows]
+        return [_exercise(r) for r in s.exec(query)]
 
 
 # -- trainee side ---------------------------------------------------------------
@@ -277,24 +264,26 @@ _QR_FIELDS = {"question", "score", "given", "expected", "articles", "missed_arti
 
 # -- helpers ----------------------------------------------------------------------
 
-def _exercise(row: models.TrainingExercise, settings) -> Exercise:
-    settings = settings or {}
+def _exercise(row: models.TrainingExercise) -> Exercise:
     return Exercise(
         id=row.id, name=row.name, scenario_codes=list(row.scenario_codes or []), created_by=row.created_by,
         created_at=row.created_at, status=row.status, cohort=row.cohort,
-        time_limit_minutes=settings.get("time_limit_minutes"), order=settings.get("scenario_order") or "fixed",
-        feedback=settings.get("feedback") or "each", opens_at=row.opens_at, closes_at=row.closes_at, version=row.version,
+        time_limit_minutes=row.time_limit_minutes, order=row.scenario_order or "fixed",
+        feedback=row.feedback or "each", opens_at=row.opens_at, closes_at=row.closes_at, version=row.version,
     )
 
 
 def _ensure(url: str | None) -> None:
+    """A clear message when the database was never migrated (the tables come only from `workbench init`)."""
     engine = get_db(url)
     key = (str(engine.url), id(engine))
     if key not in _ready:
         if not inspect(engine).has_table("training_exercise"):
             raise WorkbenchError(f"the database {engine.url.render_as_string(hide_password=True)} has no training tables; "
                                  "run `workbench init` (or `workbench init --demo`) first")
-        _settings_meta.create_all(engine, checkfirst=True)
+        if "scenario_order" not in {c["name"] for c in inspect(engine).get_columns("training_exercise")}:
+            raise WorkbenchError(f"the database {engine.url.render_as_string(hide_password=True)} is at an older schema "
+                                 "(training_exercise has no settings columns); run `workbench init` to upgrade it")
         _ready.add(key)
 
 
