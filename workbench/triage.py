@@ -23,21 +23,28 @@ rulebook problem) is kept, with status ``received``, no classification and a
 ``classify_failed`` event saying why; ``problem_of`` gives the message.
 
 Times are naive county-local datetimes (Asia/Shanghai), as the store keeps them.
+
+Messages: every refusal a person can get carries a :class:`Message` (a key of
+``MESSAGES`` plus parameters) as ``exc.message`` (``message_of(exc)``); its
+``str`` is "中文 · English", so scripts and logs read it without the UI, and the
+console renders ``Message.render(i18n.t)`` in its current language
+(``I18n.add(MESSAGES)``). Domain terms in parameters (statuses, actions) are
+:class:`Terms`, rendered by key in the same language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from typing import Any, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, func, select
 
 from workbench.errors import InputError, WorkbenchError
 from workbench.rulebook.model import REPORT_FLAGS, REPORT_SOURCES
-from workbench.store import session_scope
+from workbench.store import StaleRecordError, session_scope
 from workbench.store.models import OPEN_REPORT_STATUSES, AuditLog, Department, Report, ReportEvent
 
 COUNTY_TZ = ZoneInfo("Asia/Shanghai")
@@ -59,8 +66,179 @@ ALLOWED_FROM = {
 }
 
 
+# --------------------------------------------------------------------------- messages
+
+# Every text a person can get from this service, in both languages (English keeps the Chinese term beside it).
+MESSAGES: dict[str, dict[str, str]] = {
+    "st_received": {"zh": "已受理", "en": "Received 已受理"},
+    "st_filed": {"zh": "已立案", "en": "Filed 已立案"},
+    "st_dispatched": {"zh": "已派遣", "en": "Dispatched 已派遣"},
+    "st_handling": {"zh": "处置中", "en": "Handling 处置中"},
+    "st_verifying": {"zh": "待核查", "en": "Verifying 待核查"},
+    "st_closed": {"zh": "已结案", "en": "Closed 已结案"},
+    "st_cancelled": {"zh": "已作废", "en": "Cancelled 已作废"},
+    "sev_general": {"zh": "一般", "en": "General 一般"},
+    "sev_composite": {"zh": "综合", "en": "Composite 综合"},
+    "sev_major": {"zh": "重大", "en": "Major 重大"},
+    "do_dispatch": {"zh": "派遣", "en": "dispatch 派遣"},
+    "do_support": {"zh": "请求协助", "en": "request support 请求协助"},
+    "do_joint": {"zh": "联合执法", "en": "joint action 联合执法"},
+    "do_escalate": {"zh": "上报", "en": "escalate 上报"},
+    "do_feedback": {"zh": "处置反馈", "en": "feedback 处置反馈"},
+    "do_verify": {"zh": "核查", "en": "verify 核查"},
+    "do_override": {"zh": "人工改判", "en": "override 人工改判"},
+    "do_reclassify": {"zh": "重新定级", "en": "reclassify 重新定级"},
+    "triage_or": {"zh": "或", "en": " or "},
+    "triage_comma": {"zh": "、", "en": ", "},
+    "triage_wrong_status": {
+        "zh": "事件 {number} 当前状态为“{status}”，“{action}”只能在“{allowed}”状态下进行",
+        "en": "report {number} is {status}; '{action}' needs status {allowed}",
+    },
+    "triage_wrong_status_unclassified": {
+        "zh": "事件 {number} 当前状态为“{status}”，“{action}”只能在“{allowed}”状态下进行（该事件尚未定级：请重新定级或人工改判）",
+        "en": "report {number} is {status}; '{action}' needs status {allowed} (it has no classification yet: reclassify it or override)",
+    },
+    "triage_stale": {
+        "zh": "事件 {number} 在您打开后已被其他席位修改（您打开的是第 {expected} 版，现为第 {found} 版），本次操作未保存。请刷新，查看对方的修改后再操作。",
+        "en": "report {number} was changed by someone else since you opened it (you opened version {expected}, it is now version {found}); "
+              "nothing was saved. Reload it, check their change and make yours again.",
+    },
+    "triage_no_report": {"zh": "没有编号为 {id} 的事件", "en": "no report with id {id}"},
+    "triage_overridden": {
+        "zh": "事件 {number} 已人工改判，不能重新定级；如需变更，请再次人工改判并写明理由",
+        "en": "report {number} has a staff override; change it with a new override, with a reason",
+    },
+    "triage_not_classified": {
+        "zh": "事件 {number} 尚未定级，请先定级",
+        "en": "report {number} has no classification yet; classify it first",
+    },
+    "triage_classify_failed": {"zh": "规则无法定级：{detail}", "en": "the rules could not classify this report: {detail}"},
+    "triage_not_classified_yet": {"zh": "尚未定级", "en": "not classified yet"},
+    "triage_text": {"zh": "{text}", "en": "{text}"},  # a note stored before messages had keys
+    "triage_reason_required": {
+        "zh": "人工改判须写明理由（至少 {min} 个字）",
+        "en": "an override needs a written reason 改判理由 (at least {min} characters)",
+    },
+    "triage_cannot_override": {
+        "zh": "不能改判 {fields}；可改判的字段：{allowed}",
+        "en": "cannot override {fields}; allowed: {allowed}",
+    },
+    "triage_override_no_change": {
+        "zh": "本次改判没有任何改动，请至少修改一项",
+        "en": "the override changes nothing; change at least one field",
+    },
+    "triage_choose_severity": {"zh": "严重程度请选择：{choices}", "en": "severity 严重程度: choose one of {choices}"},
+    "triage_level_range": {"zh": "协调级别必须是 1、2 或 3", "en": "coordination level 协调级别 must be 1, 2 or 3"},
+    "triage_hours_range": {
+        "zh": "处置时限须为大于 0 的小时数（最多 90 天）",
+        "en": "the deadline 处置时限 must be a number of hours above 0 (at most 90 days)",
+    },
+    "triage_choose_department": {"zh": "请选择部门", "en": "choose a department 部门"},
+    "triage_unknown_department": {"zh": "未知部门 {code}", "en": "unknown department 部门 {code}"},
+    "triage_support_self": {
+        "zh": "部门不能向自己请求协助，请选择其他部门",
+        "en": "a department cannot ask itself for support 协助; choose another department",
+    },
+    "triage_joint_members": {
+        "zh": "联合执法除牵头部门外至少还需一个参与部门",
+        "en": "a joint action 联合执法 needs at least one department besides the lead",
+    },
+    "triage_feedback_required": {"zh": "请填写处置情况", "en": "write what was done (处置情况)"},
+    "triage_verify_reason": {"zh": "请说明核查不通过的原因", "en": "say why the handling is not accepted (核查不通过)"},
+    "triage_choose_source": {"zh": "来源请选择：{choices}", "en": "source 来源: choose one of {choices}"},
+    "triage_choose_category": {"zh": "请选择事件类别", "en": "choose the event category 事件类别"},
+    "triage_bad_time": {
+        "zh": "受理时间应为日期时间，如 2024-05-01T09:30，而不是 {value}",
+        "en": "the received time 受理时间 must be a date-time like 2024-05-01T09:30, not {value}",
+    },
+    "triage_not_time": {"zh": "受理时间应为日期时间", "en": "the received time 受理时间 must be a date-time"},
+    "triage_future_time": {"zh": "受理时间 {value} 晚于现在", "en": "the received time 受理时间 {value} is in the future"},
+    "triage_bad_people": {"zh": "影响人数应为 ≥ 0 的整数，而不是 {value}", "en": "people affected 影响人数 must be a whole number ≥ 0, not {value}"},
+    "triage_unknown_flags": {"zh": "未知情形 {flags}；可选：{known}", "en": "unknown circumstance(s) 情形 {flags}; known: {known}"},
+}
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Domain terms as a message parameter: message keys, joined ("a or b") in the language shown."""
+
+    keys: tuple[str, ...]
+    joiner: str = "triage_or"
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message by key, with its parameters; rendered in any language."""
+
+    key: str
+    params: dict = field(default_factory=dict)
+
+    def render(self, t: Callable[..., str]) -> str:
+        """The text through a translator ``t(key, **fmt)`` (e.g. an app's ``I18n.t``)."""
+        values = {}
+        for name, value in self.params.items():
+            if isinstance(value, Terms):
+                value = t(value.joiner).join(t(k) for k in value.keys)
+            values[name] = value
+        return t(self.key, **values)
+
+    def text(self, lang: str) -> str:
+        return self.render(lambda key, **fmt: _translate(key, lang, **fmt))
+
+    def __str__(self) -> str:
+        return f"{self.text('zh')} · {self.text('en')}"
+
+    def to_dict(self) -> dict:
+        return {"key": self.key, "params": {k: ({"terms": list(v.keys)} if isinstance(v, Terms) else v) for k, v in self.params.items()}}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Message":
+        params = {k: (Terms(tuple(v["terms"])) if isinstance(v, dict) and "terms" in v else v) for k, v in (data.get("params") or {}).items()}
+        return cls(data["key"], params)
+
+
+def _translate(key: str, lang: str, **fmt) -> str:
+    texts = MESSAGES.get(key)
+    if texts is None:
+        return key
+    try:
+        return texts[lang].format(**fmt)
+    except (KeyError, IndexError, ValueError):
+        return texts[lang]
+
+
+def message_of(exc: BaseException) -> Message | None:
+    """The message of a refusal from this service (None for any other error)."""
+    message = getattr(exc, "message", None)
+    return message if isinstance(message, Message) else None
+
+
 class TriageError(WorkbenchError):
     """An action that does not fit the report's state (e.g. closing a report never dispatched)."""
+
+    def __init__(self, key: str, **params):
+        self.message = Message(key, params)
+        super().__init__(str(self.message))
+
+
+class TriageInputError(InputError):
+    """A malformed field (``.field``), with its message in both languages (``.message``)."""
+
+    def __init__(self, field: str, key: str, **params):
+        self.message = Message(key, params)
+        super().__init__(field, str(self.message))
+
+
+class TriageStaleError(StaleRecordError):
+    """The report changed since the desk read it; nothing was saved."""
+
+    def __init__(self, number: str, expected: int, found: int):
+        super().__init__("report", number, expected, found)
+        self.message = Message("triage_stale", {"number": number, "expected": expected, "found": found})
+        self.args = (str(self.message),)
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 @dataclass
@@ -68,7 +246,8 @@ class IntakeResult:
     report_id: int
     number: str
     classified: bool
-    problem: str | None  # why the engine could not classify it (the report is kept)
+    problem: str | None  # why the engine could not classify it (the report is kept), "中文 · English"
+    message: Message | None = None  # the same, by key, for an app to show in its language
 
 
 def now() -> dt.datetime:
@@ -96,7 +275,7 @@ def intake(form: dict, who: str, at: dt.datetime | None = None, url: str | None 
         _event(s, report, who, "receive", None, "received", at, note=fields.get("description"))
         problem = _classify_into(s, report, who, at, engine)
         s.flush()
-        return IntakeResult(report.id, report.number, problem is None, problem)
+        return IntakeResult(report.id, report.number, problem is None, _str(problem), problem)
 
 
 def reclassify(report_id: int, who: str, at: dt.datetime | None = None, url: str | None = None, engine=None) -> IntakeResult:
@@ -105,9 +284,9 @@ def reclassify(report_id: int, who: str, at: dt.datetime | None = None, url: str
     with session_scope(url) as s:
         report = _load(s, report_id, "reclassify")
         if report.overridden:
-            raise TriageError(f"report {report.number} has a staff override; change it with a new override, with a reason")
+            raise TriageError("triage_overridden", number=report.number)
         problem = _classify_into(s, report, who, at, engine)
-        return IntakeResult(report.id, report.number, problem is None, problem)
+        return IntakeResult(report.id, report.number, problem is None, _str(problem), problem)
 
 
 def engine_input(report: Report) -> dict:
@@ -127,12 +306,17 @@ def engine_input(report: Report) -> dict:
     }
 
 
-def _classify_into(s: Session, report: Report, who: str, at: dt.datetime, engine) -> str | None:
+def _str(message: Message | None) -> str | None:
+    return None if message is None else str(message)
+
+
+def _classify_into(s: Session, report: Report, who: str, at: dt.datetime, engine) -> Message | None:
     try:
         triage = _engine(engine).classify(engine_input(report)).to_dict()
     except WorkbenchError as exc:
-        message = f"the rules could not classify this report: {exc}"
-        _event(s, report, who, "classify_failed", report.status, report.status, at, note=message)
+        message = Message("triage_classify_failed", {"detail": str(exc)})
+        _event(s, report, who, "classify_failed", report.status, report.status, at, note=str(message),
+               data={"message": message.to_dict()})
         return message
     before = report.status
     _apply_triage(report, triage)
@@ -164,33 +348,33 @@ def _summary(triage: dict) -> dict:
 def _validate_form(form: dict, at: dt.datetime) -> dict:
     source = form.get("source")
     if source not in REPORT_SOURCES:
-        raise InputError("source", f"choose one of {', '.join(REPORT_SOURCES)}")
+        raise TriageInputError("source", "triage_choose_source", choices=", ".join(REPORT_SOURCES))
     category = (form.get("category") or "").strip() if isinstance(form.get("category"), str) else None
     if not category:
-        raise InputError("category", "choose the event category")
+        raise TriageInputError("category", "triage_choose_category")
     received = form.get("received_at") or at
     if isinstance(received, str):
         try:
             received = dt.datetime.fromisoformat(received)
         except ValueError:
-            raise InputError("received_at", f"must be a date-time like 2024-05-01T09:30, not {received!r}") from None
+            raise TriageInputError("received_at", "triage_bad_time", value=repr(received)) from None
     if not isinstance(received, dt.datetime):
-        raise InputError("received_at", "must be a date-time")
+        raise TriageInputError("received_at", "triage_not_time")
     if received.tzinfo is not None:
         received = received.astimezone(COUNTY_TZ).replace(tzinfo=None)
     if received > at + dt.timedelta(minutes=5):
-        raise InputError("received_at", f"{received:%Y-%m-%d %H:%M} is in the future")
+        raise TriageInputError("received_at", "triage_future_time", value=f"{received:%Y-%m-%d %H:%M}")
     people = form.get("people_affected", 0)
     if people in (None, ""):
         people = 0
     if isinstance(people, float) and people.is_integer():
         people = int(people)
     if isinstance(people, bool) or not isinstance(people, int) or people < 0:
-        raise InputError("people_affected", f"must be a whole number ≥ 0, not {people!r}")
+        raise TriageInputError("people_affected", "triage_bad_people", value=repr(people))
     flags = list(form.get("flags") or [])
     unknown = [f for f in flags if f not in REPORT_FLAGS]
     if unknown:
-        raise InputError("flags", f"unknown flag(s) {', '.join(map(str, unknown))}; known: {', '.join(REPORT_FLAGS)}")
+        raise TriageInputError("flags", "triage_unknown_flags", flags=", ".join(map(str, unknown)), known=", ".join(REPORT_FLAGS))
     community = (form.get("community") or "").strip() or None
     description = (form.get("description") or "").strip() or None
     return {
@@ -239,7 +423,7 @@ def request_support(report_id: int, who: str, department: str, note: str | None 
         report = _load(s, report_id, "support", version)
         _check_department(s, department, "department")
         if department == (report.assigned_to or report.lead):
-            raise InputError("department", "a department cannot ask itself for support; choose another department")
+            raise TriageInputError("department", "triage_support_self")
         if department not in (report.assist or []):
             report.assist = list(report.assist or []) + [department]
         report.coordination_level = max(report.coordination_level or 1, 1)
@@ -253,7 +437,7 @@ def open_joint_action(report_id: int, who: str, lead: str, members: Iterable[str
     at = at or now()
     members = [m for m in dict.fromkeys(members) if m and m != lead]
     if not members:
-        raise InputError("members", "a joint action needs at least one department besides the lead")
+        raise TriageInputError("members", "triage_joint_members")
     with session_scope(url) as s:
         report = _load(s, report_id, "joint", version)
         _check_department(s, lead, "lead")
@@ -286,7 +470,7 @@ def record_feedback(report_id: int, who: str, note: str, done: bool = True, at=N
     """处置反馈: what the department did; ``done`` sends it for verification."""
     at = at or now()
     if not (note or "").strip():
-        raise InputError("feedback", "write what was done (处置情况)")
+        raise TriageInputError("feedback", "triage_feedback_required")
     with session_scope(url) as s:
         report = _load(s, report_id, "feedback", version)
         before = report.status
@@ -300,7 +484,7 @@ def verify(report_id: int, who: str, passed: bool, note: str | None = None, at=N
     """核查: passed closes the report (结案); failed sends it back for handling."""
     at = at or now()
     if not passed and not (note or "").strip():
-        raise InputError("note", "say why the handling is not accepted")
+        raise TriageInputError("note", "triage_verify_reason")
     with session_scope(url) as s:
         report = _load(s, report_id, "verify", version)
         before = report.status
@@ -321,19 +505,19 @@ def override(report_id: int, who: str, reason: str, changes: dict, at=None, url=
     at = at or now()
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_CHARS:
-        raise InputError("reason", f"an override needs a written reason (at least {MIN_REASON_CHARS} characters)")
+        raise TriageInputError("reason", "triage_reason_required", min=MIN_REASON_CHARS)
     unknown = set(changes) - set(OVERRIDE_FIELDS)
     if unknown:
-        raise InputError("changes", f"cannot override {', '.join(sorted(unknown))}; allowed: {', '.join(OVERRIDE_FIELDS)}")
+        raise TriageInputError("changes", "triage_cannot_override", fields=", ".join(sorted(map(str, unknown))), allowed=", ".join(OVERRIDE_FIELDS))
     with session_scope(url) as s:
         report = _load(s, report_id, "override", version)
         if report.severity is None:
-            raise TriageError(f"report {report.number} has no classification yet; classify it first")
+            raise TriageError("triage_not_classified", number=report.number)
         before = {f: getattr(report, f) for f in OVERRIDE_FIELDS}
         clean = _validate_changes(s, changes)
         after = {**before, **clean}
         if after == before:
-            raise InputError("changes", "the override changes nothing; change at least one field")
+            raise TriageInputError("changes", "triage_override_no_change")
         for name, value in clean.items():
             setattr(report, name, value)
         if "handle_within_hours" in clean:
@@ -351,7 +535,7 @@ def _validate_changes(s: Session, changes: dict) -> dict:
     clean: dict[str, Any] = {}
     if "severity" in changes:
         if changes["severity"] not in SEVERITIES:
-            raise InputError("severity", f"choose one of {', '.join(SEVERITIES)}")
+            raise TriageInputError("severity", "triage_choose_severity", choices=Terms(tuple(f"sev_{v}" for v in SEVERITIES), "triage_comma"))
         clean["severity"] = changes["severity"]
     if "lead" in changes:
         _check_department(s, changes["lead"], "lead")
@@ -365,12 +549,12 @@ def _validate_changes(s: Session, changes: dict) -> dict:
     if "coordination_level" in changes:
         level = changes["coordination_level"]
         if level not in (1, 2, 3):
-            raise InputError("coordination_level", "must be 1, 2 or 3")
+            raise TriageInputError("coordination_level", "triage_level_range")
         clean["coordination_level"] = level
     if "handle_within_hours" in changes:
         hours = changes["handle_within_hours"]
         if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not 0 < hours <= 24 * 90:
-            raise InputError("handle_within_hours", "must be a number of hours above 0 (at most 90 days)")
+            raise TriageInputError("handle_within_hours", "triage_hours_range")
         clean["handle_within_hours"] = float(hours)
     return clean
 
@@ -444,7 +628,7 @@ def get_report(report_id: int, url: str | None = None) -> Report:
     with session_scope(url) as s:
         report = s.get(Report, report_id)
         if report is None:
-            raise InputError("report", f"no report with id {report_id}")
+            raise TriageInputError("report", "triage_no_report", id=report_id)
         return report
 
 
@@ -460,11 +644,27 @@ def history(report_id: int, url: str | None = None) -> list[dict]:
 
 def problem_of(report_id: int, url: str | None = None) -> str | None:
     """Why the report has no classification (the last classify_failed note), or None."""
+    message = problem_message(report_id, url)
+    return None if message is None else str(message)
+
+
+def problem_message(report_id: int, url: str | None = None) -> Message | None:
+    """``problem_of`` as a Message, for an app to show in its language (None: the report is classified)."""
     report = get_report(report_id, url)
     if report.severity is not None:
         return None
     failed = [e for e in history(report_id, url) if e["action"] == "classify_failed"]
-    return failed[-1]["note"] if failed else "not classified yet"
+    if not failed:
+        return Message("triage_not_classified_yet")
+    return event_message(failed[-1]) or Message("triage_text", {"text": failed[-1]["note"] or ""})
+
+
+def event_message(event: dict) -> Message | None:
+    """The Message an event of ``history`` carries (a failed classification), or None."""
+    data = event.get("data") or {}
+    if isinstance(data, dict) and isinstance(data.get("message"), dict) and "key" in data["message"]:
+        return Message.from_dict(data["message"])
+    return None
 
 
 def overdue(at: dt.datetime | None = None, url: str | None = None) -> list[dict]:
@@ -555,28 +755,28 @@ def _engine(engine):
 def _load(s: Session, report_id: int, action: str, version: int | None = None) -> Report:
     report = s.get(Report, report_id)
     if report is None:
-        raise InputError("report", f"no report with id {report_id}")
+        raise TriageInputError("report", "triage_no_report", id=report_id)
     if version is not None and report.version != version:
-        from workbench.store import StaleRecordError
-
-        raise StaleRecordError("report", report.number, version, report.version)
+        raise TriageStaleError(report.number, version, report.version)
     allowed = ALLOWED_FROM.get(action)
     if allowed and report.status not in allowed:
+        unclassified = not report.severity and action not in ("escalate", "reclassify")
         raise TriageError(
-            f"report {report.number} is {report.status}; '{action}' needs status {' or '.join(allowed)}"
-            + ("" if report.severity or action in ("escalate", "reclassify") else " (it has no classification yet: reclassify it or override)")
+            "triage_wrong_status_unclassified" if unclassified else "triage_wrong_status",
+            number=report.number, status=Terms((f"st_{report.status}",)), action=Terms((f"do_{action}",)),
+            allowed=Terms(tuple(f"st_{a}" for a in allowed)),
         )
     return report
 
 
 def _check_department(s: Session, code: str | None, field: str) -> None:
     if not code:
-        raise InputError(field, "choose a department")
+        raise TriageInputError(field, "triage_choose_department")
     if s.exec(select(Department).where(Department.code == code)).first() is not None:
         return
     if code in _engine(None).rulebook.departments:
         return
-    raise InputError(field, f"unknown department {code!r}")
+    raise TriageInputError(field, "triage_unknown_department", code=repr(code))
 
 
 def _event(s: Session, report: Report, who: str, action: str, from_status, to_status, at: dt.datetime, note=None, data=None) -> None:

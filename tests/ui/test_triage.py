@@ -117,7 +117,7 @@ def test_an_override_needs_a_reason_and_is_kept_and_counted(console, db_url):
     console.o_severity.value = new
     console.override_button.click()
     assert "wb-error" in console.status._dom_classes
-    assert "reason" in console.status.value
+    assert "改判须写明理由" in console.status.value
     assert not stored(db_url, rid).overridden                  # nothing changed
     console.o_severity.value = new
     console.o_reason.value = "现场聚集人数较多，按重大事件处置"
@@ -257,7 +257,10 @@ def test_an_action_on_a_report_someone_else_changed_is_refused(console, db_url, 
     other.escalate_button.click()                                 # the other desk acts first
     console.dispatch_button.click()                               # this desk still shows the old version
     assert "wb-error" in console.status._dom_classes
-    assert "changed by someone else" in console.status.value
+    assert "已被其他席位修改" in console.status.value and "changed by someone else" not in console.status.value
+    console.i18n.set_language("en")
+    assert "changed by someone else" in console.status.value and "其他席位" not in console.status.value
+    console.i18n.set_language("zh")
     assert stored(db_url, rid).status == "filed"
     console.refresh_button.click()                                # reload, then it works
     console.dispatch_button.click()
@@ -299,3 +302,56 @@ def test_every_label_of_the_console_follows_the_language(console, db_url):
     assert len(chinese) > 100
     not_english = {k: en[k] for k in chinese if en[k] == zh[k] or not any(ch.isascii() and ch.isalpha() for ch in en[k])}
     assert not_english == {}, f"labels not relabelled: {not_english}"
+
+
+def status_text(console) -> str:
+    return console.status.text
+
+
+def test_an_override_without_a_reason_is_refused_in_the_language_shown(console, db_url):
+    rid = file_report(console, "street_vending").report_id
+    console.o_severity.value = "major" if stored(db_url, rid).severity != "major" else "general"
+    console.override_button.click()
+    assert "wb-error" in console.status._dom_classes
+    reason = f"人工改判须写明理由（至少 {service.MIN_REASON_CHARS} 个字）"
+    assert status_text(console) == f"无法完成：{reason}"          # all Chinese: no English of the service in the frame
+    console.i18n.set_language("en")
+    assert "wb-error" in console.status._dom_classes
+    assert status_text(console) == (f"Cannot do that: an override needs a written reason 改判理由 "
+                                    f"(at least {service.MIN_REASON_CHARS} characters)")
+    console.i18n.set_language("zh")
+    assert status_text(console) == f"无法完成：{reason}"
+    assert not stored(db_url, rid).overridden
+
+
+def test_dispatching_a_closed_report_is_refused_in_the_language_shown(console, db_url, clock):
+    rid = file_report(console, "street_vending").report_id
+    number = stored(db_url, rid).number
+    console.dispatch_button.click()
+    console.feedback_text.value = "摊位已清理"
+    console.feedback_button.click()
+    console.verify_pass_button.click()
+    assert stored(db_url, rid).status == "closed" and console.dispatch_button.disabled
+    # the button is disabled on screen; a click that still arrives (or a script) is refused by the service
+    console.dispatch_button.click()
+    assert stored(db_url, rid).status == "closed"
+    assert "wb-error" in console.status._dom_classes
+    assert status_text(console) == f"无法完成：事件 {number} 当前状态为“已结案”，“派遣”只能在“已立案”状态下进行"
+    console.i18n.set_language("en")
+    assert status_text(console) == f"Cannot do that: report {number} is Closed 已结案; 'dispatch 派遣' needs status Filed 已立案"
+
+
+def test_why_a_report_is_unclassified_follows_the_language(console, db_url, clock):
+    with session_scope(db_url) as s:
+        old = Report(number="R2019-000008", source="hotline", category="retired_category", received_at=clock.now - dt.timedelta(days=400))
+        s.add(old)
+    console.refresh_button.click()
+    console.queue_table.select(old.id)
+    console.reclassify_button.click()
+    assert status_text(console).startswith("已登记并保存 R2019-000008，但规则无法定级：")
+    assert "规则无法定级" in console.history_table.grid.value and "the rules could not" not in console.history_table.grid.value
+    console.i18n.set_language("en")
+    assert status_text(console).startswith("Filed and kept R2019-000008, but the rules could not classify this report: ")
+    assert "retired_category" in status_text(console)
+    assert "the rules could not classify" in console.history_table.grid.value and "规则无法定级" not in console.history_table.grid.value
+    assert "the rules could not classify" in console.detail.value

@@ -61,8 +61,9 @@ def test_a_report_the_rules_cannot_classify_is_kept(db_url):
 
 def test_actions_must_fit_the_status(db_url):
     rid = intake(db_url).report_id
-    with pytest.raises(service.TriageError, match="needs status dispatched or handling"):
+    with pytest.raises(service.TriageError, match="needs status Dispatched 已派遣 or Handling 处置中") as caught:
         service.record_feedback(rid, "x", "done", at=NOW, url=db_url)
+    assert "“处置反馈”只能在“已派遣或处置中”状态下进行" in str(caught.value)    # "中文 · English" without the UI
     with pytest.raises(service.TriageError):
         service.verify(rid, "x", True, at=NOW, url=db_url)
     service.dispatch(rid, "x", at=NOW, url=db_url)
@@ -146,3 +147,47 @@ def test_dashboard_series_cover_each_day(db_url):
     assert len(data["dates"]) == 30 and data["dates"][-1] == NOW.date()
     assert data["series"]["source"]["camera"][-1] == 1 and data["series"]["source"]["camera"][-3] == 1
     assert data["totals"]["source"] == {"camera": 2} and data["count"] == 2
+
+
+def test_refusals_carry_a_message_key_and_read_in_both_languages(db_url):
+    rid = intake(db_url).report_id
+    with pytest.raises(InputError) as caught:
+        service.override(rid, "x", "ok", {"severity": "major"}, at=NOW, url=db_url)
+    message = service.message_of(caught.value)
+    assert caught.value.field == "reason"
+    assert message == service.Message("triage_reason_required", {"min": service.MIN_REASON_CHARS})
+    assert message.text("zh") == f"人工改判须写明理由（至少 {service.MIN_REASON_CHARS} 个字）"
+    assert message.text("en").startswith("an override needs a written reason")
+    assert str(caught.value) == f"reason: {message.text('zh')} · {message.text('en')}"
+
+    for step in (lambda: service.dispatch(rid, "x", at=NOW, url=db_url),
+                 lambda: service.record_feedback(rid, "x", "done", at=NOW, url=db_url),
+                 lambda: service.verify(rid, "x", True, at=NOW, url=db_url)):
+        step()
+    with pytest.raises(service.TriageError) as caught:
+        service.dispatch(rid, "x", at=NOW, url=db_url)
+    message = service.message_of(caught.value)
+    assert message.key == "triage_wrong_status"
+    assert message.text("zh").endswith("当前状态为“已结案”，“派遣”只能在“已立案”状态下进行")
+    assert message.text("en").endswith("is Closed 已结案; 'dispatch 派遣' needs status Filed 已立案")
+    # an app renders the same message through its own translator
+    assert message.render(lambda key, **fmt: f"<{key}>") == "<triage_wrong_status>"
+
+
+def test_a_stale_version_is_refused_in_both_languages(db_url):
+    rid = intake(db_url).report_id
+    version = service.get_report(rid, db_url).version
+    service.escalate(rid, "a", at=NOW, url=db_url, version=version)
+    with pytest.raises(StaleRecordError) as caught:
+        service.dispatch(rid, "b", at=NOW, url=db_url, version=version)
+    text = str(caught.value)
+    assert "已被其他席位修改" in text and "changed by someone else" in text
+    assert service.message_of(caught.value).params == {"number": "R2026-000001", "expected": version, "found": version + 1}
+
+
+def test_why_a_report_is_unclassified_is_kept_by_key(db_url):
+    result = intake(db_url, category="retired_category")
+    assert result.message.key == "triage_classify_failed" and "retired_category" in result.message.params["detail"]
+    assert result.problem == str(result.message)
+    assert service.problem_message(result.report_id, db_url) == result.message   # read back from the stored event
+    assert service.problem_message(intake(db_url).report_id, db_url) is None

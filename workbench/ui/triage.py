@@ -19,6 +19,13 @@ wb-reclassify, wb-override, wb-override-reason, wb-overdue,
 wb-overrides, wb-dashboard, wb-refresh, wb-operator, wb-tabs, wb-filter-source,
 wb-filter-severity, wb-filter-department, wb-filter-status, wb-filter-text, wb-filter-overdue.
 After a language switch the root gets wb-lang-<lang> last (see workbench.ui.common).
+
+Refusals of the service (a missing override reason, an action in the wrong
+status, a report changed by another desk) carry a message key
+(``workbench.triage.message_of``); the console shows them in its language, in
+the "无法完成：… / Cannot do that: …" frame, and again in the other language
+after a switch. The service's messages (and its status and severity names) are
+part of this console's messages.
 """
 
 from __future__ import annotations
@@ -33,11 +40,13 @@ from workbench import triage as service
 from workbench.errors import InputError, WorkbenchError
 from workbench.rulebook.model import REPORT_FLAGS, REPORT_SOURCES
 from workbench.store.models import REPORT_STATUSES
+from workbench.ui import common as ui_common
 from workbench.ui.common import (
     Column, DataTable, I18n, MessageKey, StatusBar, app_shell, label, safe_callback, store_problem, wait_for_voila_request,
 )
 
 MESSAGES: dict[str, dict[str, str]] = {
+    **service.MESSAGES,  # refusals, status (st_*) and severity (sev_*) names: one source for service and console
     "title": {"zh": "分拨处置台", "en": "Triage console 分拨处置台"},
     "operator": {"zh": "值班员", "en": "Operator 值班员"},
     "operator_hint": {"zh": "姓名或工号", "en": "name or staff number"},
@@ -60,8 +69,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "refresh": {"zh": "刷新", "en": "Refresh 刷新"},
     "filed_ok": {"zh": "已登记 {number}，规则引擎已定级。", "en": "Filed {number}; the rule engine classified it."},
     "filed_unclassified": {
-        "zh": "已登记并保存 {number}，但规则无法定级：{problem}",
-        "en": "Filed and kept {number}, but the rules could not classify it: {problem}",
+        "zh": "已登记并保存 {number}，但{problem}",
+        "en": "Filed and kept {number}, but {problem}",
     },
     "no_classification": {"zh": "尚未定级", "en": "Not classified 尚未定级"},
     "kept_unclassified": {
@@ -85,16 +94,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "level_1": {"zh": "1 级 部门协助", "en": "1 support 部门协助"},
     "level_2": {"zh": "2 级 联合执法", "en": "2 joint action 联合执法"},
     "level_3": {"zh": "3 级 社区协调/县级", "en": "3 community/county 社区协调"},
-    "sev_general": {"zh": "一般", "en": "General 一般"},
-    "sev_composite": {"zh": "综合", "en": "Composite 综合"},
-    "sev_major": {"zh": "重大", "en": "Major 重大"},
-    "st_received": {"zh": "已受理", "en": "Received 已受理"},
-    "st_filed": {"zh": "已立案", "en": "Filed 已立案"},
-    "st_dispatched": {"zh": "已派遣", "en": "Dispatched 已派遣"},
-    "st_handling": {"zh": "处置中", "en": "Handling 处置中"},
-    "st_verifying": {"zh": "待核查", "en": "Verifying 待核查"},
-    "st_closed": {"zh": "已结案", "en": "Closed 已结案"},
-    "st_cancelled": {"zh": "已作废", "en": "Cancelled 已作废"},
     "src_camera": {"zh": "视频监控", "en": "Camera 视频监控"},
     "src_hotline": {"zh": "12345 热线", "en": "12345 hotline 热线"},
     "src_call_centre": {"zh": "呼叫中心", "en": "Call centre 呼叫中心"},
@@ -252,7 +251,24 @@ class TriageConsole:
 
     # ------------------------------------------------------------------ helpers
     def _cb(self, fn):
-        return safe_callback(fn, self.status, self.i18n)
+        def shown(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except WorkbenchError as exc:
+                message = service.message_of(exc)
+                if message is None:
+                    raise  # safe_callback shows it with its own text
+                ui_common._setup_logging()
+                ui_common.log.warning("%s: %s", getattr(fn, "__qualname__", fn), exc)
+                self.status.say("error", "error_input", message=self.localized(message))
+                return None
+
+        shown.__name__ = getattr(fn, "__name__", "callback")
+        return safe_callback(shown, self.status, self.i18n)
+
+    def localized(self, message: service.Message | None) -> "Localized":
+        """A service message as a StatusBar.say value: rendered in the language current when shown."""
+        return Localized(self.i18n, message)
 
     def who(self) -> str:
         return self.operator.value.strip() or "staff"
@@ -340,7 +356,7 @@ class TriageConsole:
             try:
                 received_at: Any = dt.datetime.fromisoformat(received.replace("/", "-"))
             except ValueError:
-                raise InputError("received_at", f"{received!r} is not a date-time like 2026-05-01 09:30") from None
+                raise service.TriageInputError("received_at", "triage_bad_time", value=repr(received)) from None
         else:
             received_at = self.clock()
         return {
@@ -366,7 +382,7 @@ class TriageConsole:
         if result.classified:
             self.status.say("ok", "filed_ok", number=result.number)
         else:
-            self.status.say("info", "filed_unclassified", number=result.number, problem=result.problem)
+            self.status.say("info", "filed_unclassified", number=result.number, problem=self.localized(result.message))
 
     def _reset_form(self) -> None:
         self.received_at.value = ""
@@ -386,7 +402,7 @@ class TriageConsole:
         t = self.i18n.t
         head = f'<div class="wb-card wb-report" data-report="{html.escape(r.number)}"><b>{html.escape(r.number)}</b> · {html.escape(self.category_name(r.category))} · {html.escape(self.term("st", r.status))}'
         if r.severity is None:
-            problem = service.problem_of(report_id, self.url) or ""
+            problem = str(self.localized(service.problem_message(report_id, self.url)))
             return (f'{head}<div class="wb-unclassified"><b>{html.escape(t("no_classification"))}</b><br>'
                     f'{html.escape(t("kept_unclassified", problem=problem))}</div></div>')
         rows = [
@@ -608,7 +624,12 @@ class TriageConsole:
             report = service.get_report(self.current_id, self.url)
             self.current_version = report.version
             self.detail.value = self.render_classification(self.current_id)
-            self.history_table.set_rows(service.history(self.current_id, self.url))
+            events = service.history(self.current_id, self.url)
+            for event in events:
+                message = service.event_message(event)
+                if message is not None:  # a failed classification: its note in the language shown
+                    event["note"] = message.render(self.i18n.t)
+            self.history_table.set_rows(events)
             target = report.assigned_to or report.lead
             if target in self._departments:
                 self.dispatch_dept.value = report.lead if report.lead in self._departments else target
@@ -636,7 +657,9 @@ class TriageConsole:
 
     def _need_current(self) -> int:
         if self.current_id is None:
-            raise InputError("report", self.i18n.t("select_report"))
+            error = InputError("report", f'{self.i18n.t("select_report", lang="zh")} · {self.i18n.t("select_report", lang="en")}')
+            error.message = service.Message("select_report")
+            raise error
         return self.current_id
 
     def _after_action(self, action_key: str) -> None:
@@ -687,7 +710,7 @@ class TriageConsole:
         else:
             self.refresh_all()
             self.show_current()
-            self.status.say("info", "filed_unclassified", number=result.number, problem=result.problem)
+            self.status.say("info", "filed_unclassified", number=result.number, problem=self.localized(result.message))
 
     def on_override(self, _b=None) -> None:
         rid = self._need_current()
@@ -899,6 +922,23 @@ class TriageConsole:
             self.show_current()
         if 4 in self._built:
             self.refresh_dashboard()
+
+
+class Localized:
+    """A service message in the console's current language whenever it is formatted.
+
+    Passed as a value to ``StatusBar.say``, which formats its values again
+    after a language switch: the message follows the switch like the frame.
+    """
+
+    def __init__(self, i18n: I18n, message: service.Message | None):
+        self.i18n, self.message = i18n, message
+
+    def __str__(self) -> str:
+        return "" if self.message is None else self.message.render(self.i18n.t)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 # category10: one colour per series of the stacked bars
