@@ -1,4 +1,4 @@
-"""Demo training history: two exercises taken by a unit of officers, graded by the engine.
+"""Demo training: two past exercises taken by a unit of officers, graded by the engine, and one open exercise.
 
 So the Results tab of a demo database has something to show (scores, most
 missed questions, misapplied articles, progress, the A/B matrix). Trainees
@@ -7,6 +7,14 @@ trained in and higher in the later exercise; a wrong answer is a plausible
 one (the adjacent level, a fine outside the range, a missed article). Every
 answer is graded by the engine exactly as a real one. Fixed seed: the same
 database gets the same history.
+
+And so a trainee who opens the training room has something to take, the demo
+also leaves a third exercise open, as a trainer would: a mix of case and
+triage scenarios at each difficulty, feedback after each answer, no attempts.
+
+Each demo exercise is made once, recognised by its name and the demo
+trainer: a second run adds nothing, and a database that has the older
+two-exercise history gets only the open exercise.
 """
 
 from __future__ import annotations
@@ -33,6 +41,9 @@ EXERCISES = [
      ["hearing", "legal_review", "triage", "art37", "limitation_5y", "limitation_police", "no_fault", "minor_corrected_no_harm",
       "benchmark", "boundary"], 7, 0.12),
 ]
+# The exercise left open for the demo county's officers, and its mix: (kind, difficulty, how many).
+OPEN_EXERCISE = "一专多能 第三期：综合练习 · Unit 3: mixed practice"
+OPEN_MIX = [("case", "easy", 2), ("case", "medium", 3), ("case", "hard", 1), ("report", "easy", 1), ("report", "medium", 1)]
 
 
 def build_demo(url: str | None = None, officers: int = 24, seed: int = 20251127, bank: Bank | None = None,
@@ -44,22 +55,41 @@ def build_demo(url: str | None = None, officers: int = 24, seed: int = 20251127,
     bank = bank or load_bank()
     today = today or dt.date.today()
     rng = random.Random(seed)
+    cohort = f"{today.year}-演示"
     with session_scope(url) as s:
-        if s.exec(select(models.TrainingExercise).where(models.TrainingExercise.created_by == DEMO_TRAINER)).first():
-            return {"exercises": 0, "attempts": 0, "skipped": True}
+        made_before = {e.name: list(e.scenario_codes or []) for e in
+                       s.exec(select(models.TrainingExercise).where(models.TrainingExercise.created_by == DEMO_TRAINER))}
         rows = list(s.exec(select(models.Officer).where(models.Officer.active == True)  # noqa: E712
                            .order_by(models.Officer.department_code, models.Officer.number)))
     unit = _unit(rows, officers)
     if not unit:
-        return {"exercises": 0, "attempts": 0, "skipped": True}
+        return {"exercises": 0, "attempts": 0, "open": 0, "skipped": True}
+    made = {"exercises": 0, "attempts": 0, "open": 0, "skipped": False}
+    if not made_before:  # the history is made as a whole (one seeded draw), or not at all
+        made_before.update(_history(url, unit, rng, bank, engine, today, cohort, made))
+    if OPEN_EXERCISE not in made_before:
+        used = {code for codes in made_before.values() for code in codes}
+        codes = _mix(bank, random.Random(f"{seed}:open"), used)
+        exercises.create_exercise(OPEN_EXERCISE, codes, DEMO_TRAINER, cohort=cohort, time_limit_minutes=60,
+                                  order="fixed", feedback="each", status="open", bank=bank, url=url)
+        made["exercises"] += 1
+        made["open"] += 1
+    made["skipped"] = made["exercises"] == 0
+    return made
+
+
+def _history(url, unit: list, rng: random.Random, bank: Bank, engine, today: dt.date, cohort: str,
+             made: dict[str, Any]) -> dict[str, list[str]]:
+    """The two past exercises, taken by ``unit`` and closed; returns their scenario codes by name."""
     skill = {o.number: rng.uniform(0.45, 0.9) for o in unit}
     articles = rulebook_articles(engine.rulebook)
     departments = sorted(engine.rulebook.departments)
-    made = {"exercises": 0, "attempts": 0, "skipped": False}
+    names: dict[str, list[str]] = {}
     for name, topics, days_ago, bonus in EXERCISES:
         codes = _pick(bank, topics, rng, 10)
+        names[name] = codes
         when = dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(9, 0))
-        exercise = exercises.create_exercise(name, codes, DEMO_TRAINER, cohort=f"{today.year}-演示", time_limit_minutes=60,
+        exercise = exercises.create_exercise(name, codes, DEMO_TRAINER, cohort=cohort, time_limit_minutes=60,
                                              order="shuffled", feedback="each", status="open", bank=bank, url=url)
         made["exercises"] += 1
         for index, officer in enumerate(unit):
@@ -75,7 +105,33 @@ def build_demo(url: str | None = None, officers: int = 24, seed: int = 20251127,
                 session.submit(code, answers, now=start + dt.timedelta(minutes=3 * (step + 1)))
                 made["attempts"] += 1
         exercises.set_status(exercise.id, "closed", DEMO_TRAINER, url=url)
-    return made
+    return names
+
+
+def _mix(bank: Bank, rng: random.Random, used: set[str]) -> list[str]:
+    """Scenarios for the open exercise, by ``OPEN_MIX``: new ones first, one violation or category at most once where possible."""
+    chosen: list[str] = []
+    seen: set[str] = set()
+    for kind, difficulty, count in OPEN_MIX:
+        pool = sorted((s for s in bank if (s.report if kind == "report" else s.case) and not (s.case and s.report)
+                       and s.difficulty == difficulty and s.id not in chosen), key=lambda s: s.id)
+        rng.shuffle(pool)
+        for _ in range(min(count, len(pool))):
+            # fresh (not in the past exercises) and a new subject first, then whatever is left
+            best = min(pool, key=lambda s: (s.id in used, (s.violation or s.category) in seen))
+            pool.remove(best)
+            chosen.append(best.id)
+            seen.add(best.violation or best.category)
+    return chosen
+
+
+def example_officer(url: str | None = None) -> str | None:
+    """An officer number a trainee can type in this database: the first of the unit the demo trains (None without officers)."""
+    with session_scope(url) as s:
+        rows = list(s.exec(select(models.Officer).where(models.Officer.active == True)  # noqa: E712
+                           .order_by(models.Officer.department_code, models.Officer.number)))
+    unit = _unit(rows, 1)
+    return unit[0].number if unit else None
 
 
 def _unit(rows: list, size: int) -> list:

@@ -26,6 +26,7 @@ from workbench.errors import InputError
 from workbench.rulebook.model import LEVEL_NAMES, LEVELS
 from workbench.training import exercises, results
 from workbench.training import authoring
+from workbench.training.demo import example_officer
 from workbench.training.bank import DIFFICULTIES, QUESTION_NAMES, QUESTIONS, read_bank
 from workbench.training.grading import PROCEDURE_NAMES, SEVERITIES, SEVERITY_NAMES, ScenarioResult, basis_options, describe
 from workbench.ui.common import Column, DataTable, I18n, ProgressBar, StatusBar, app_shell, label, safe_callback
@@ -44,6 +45,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "exercise": {"zh": "练习", "en": "Exercise 练习"},
     "officer_number": {"zh": "执法证号", "en": "Officer no. 执法证号"},
     "officer_hint": {"zh": "输入您的执法证号/工号", "en": "your officer number"},
+    "officer_hint_example": {"zh": "例如 {example}（执法证号/工号）", "en": "e.g. {example} (officer number 执法证号)"},
     "start": {"zh": "开始练习", "en": "Start"},
     "reload": {"zh": "刷新", "en": "Refresh"},
     "submit": {"zh": "提交答案", "en": "Submit answer"},
@@ -55,7 +57,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "submitted": {"zh": "已提交，本题得分 {score}", "en": "Submitted; score {score}"},
     "submitted_later": {"zh": "已提交，练习结束后显示答案", "en": "Submitted; the answers are shown at the end"},
     "finished": {"zh": "练习完成！总分 {score}", "en": "Exercise finished. Score {score}"},
-    "no_open": {"zh": "目前没有开放的练习", "en": "No exercise is open"},
+    "no_open": {"zh": "暂无开放的练习", "en": "No exercise is open 暂无开放的练习"},
+    "no_open_hint": {"zh": "暂无开放的练习：请培训师在“练习管理”中开放一个练习，再点“刷新”",
+                     "en": "No exercise is open: a trainer opens one under Exercises 练习管理, then press Refresh"},
     "yes": {"zh": "是", "en": "yes 是"},
     "no": {"zh": "否", "en": "no 否"},
     "fb_question": {"zh": "题目", "en": "Question"},
@@ -249,6 +253,7 @@ class TrainingRoom:
         self.bank, self.bank_problems = read_bank(self.scenarios_dir)
         self.progress = ProgressBar(self.i18n)
         self.session: exercises.TraineeSession | None = None
+        self.open_exercises: list[tuple[str, int]] = []  # (label, id) of the exercises a trainee can take
         self.answer_widgets: dict[str, Any] = {}
         self.last_result: ScenarioResult | None = None
         self.chosen: list[str] = []
@@ -274,6 +279,7 @@ class TrainingRoom:
 
     def _relabel(self) -> None:
         self._tab_titles()
+        self._trainee_labels()
         self._render_chosen()
         if self.session is not None and not self.session.finished and self.last_result is None:
             self._render_scenario()
@@ -293,9 +299,12 @@ class TrainingRoom:
         t = self.i18n
         self.tr_exercise = t.bind(widgets.Dropdown(layout=widgets.Layout(width="480px")), "description", "exercise")
         self.tr_exercise.add_class("wb-tr-exercise")
-        self.tr_officer = t.bind(t.bind(widgets.Text(layout=widgets.Layout(width="300px")), "description", "officer_number"), "placeholder", "officer_hint")
+        self.tr_officer = t.bind(widgets.Text(placeholder=t.t("officer_hint"), layout=widgets.Layout(width="300px")), "description", "officer_number")
         self.tr_officer.add_class("wb-tr-officer")
+        self.officer_example: str | None = None  # a valid officer number of this database, shown as the field's placeholder
         self.tr_start = self._button("start", "wb-tr-start", self.start, "primary")
+        self.tr_none = widgets.HTML()  # why the start button is disabled, beside it
+        self.tr_none.add_class("wb-tr-none")
         self.tr_reload = self._button("reload", "wb-tr-reload", self.refresh_exercises)
         self.tr_position = widgets.HTML()
         self.tr_position.add_class("wb-tr-position")
@@ -309,25 +318,55 @@ class TrainingRoom:
         self.tr_next.layout.display = "none"
         self.tr_feedback = widgets.HTML()
         self.tr_feedback.add_class("wb-tr-feedback")
+        self._trainee_options()  # nothing open until the store says otherwise
+        self._trainee_labels()
         return widgets.VBox([
             widgets.HBox([self.tr_exercise, self.tr_reload]),
-            widgets.HBox([self.tr_officer, self.tr_start]),
+            widgets.HBox([self.tr_officer, self.tr_start, self.tr_none]),
             self.tr_position, self.tr_scenario, self.tr_questions,
             widgets.HBox([self.tr_submit, self.tr_next]), self.tr_feedback,
         ])
 
     def refresh_exercises(self) -> None:
         open_ones = exercises.list_exercises(status="open", url=self.url)
-        options = [(f"{e.id} · {e.name}" + (f" · {e.cohort}" if e.cohort else ""), e.id) for e in open_ones]
-        keep = self.tr_exercise.value
-        values = [v for _, v in options]
-        self.tr_exercise.options = options or [(self.i18n.t("no_open"), None)]
-        # ipywidgets 8 leaves the value at None when options change: choose one explicitly
-        self.tr_exercise.value = keep if keep in values else (values[0] if values else None)
+        self.open_exercises = [(f"{e.id} · {e.name}" + (f" · {e.cohort}" if e.cohort else ""), e.id) for e in open_ones]
+        self._trainee_options()
+        self.officer_example = example_officer(self.url)
+        self._trainee_labels()
         if hasattr(self, "ex_table"):
             self.ex_table.set_rows(self._exercise_rows())
         if hasattr(self, "res_exercise"):
             self._results_exercise_options()
+
+    def _trainee_options(self) -> None:
+        """The open exercises, the first (newest) preselected; none open: a placeholder, and start is disabled."""
+        options = self.open_exercises
+        keep = self.tr_exercise.value
+        values = [v for _, v in options]
+        if not options:
+            self._placeholder()
+            return
+        self.tr_exercise.options = options
+        # ipywidgets 8 leaves the value at None when options change: choose one explicitly
+        self.tr_exercise.value = keep if keep in values else values[0]
+        self.tr_exercise.disabled = False
+
+    def _placeholder(self) -> None:
+        self.tr_exercise.options = [(self.i18n.t("no_open"), None)]
+        self.tr_exercise.index = 0  # shown as chosen: value None would leave the select blank in the browser
+        self.tr_exercise.disabled = True
+
+    def _trainee_labels(self) -> None:
+        """Texts of the trainee's form that depend on the database: the placeholder, the officer hint, why start is off."""
+        t = self.i18n
+        none = not self.open_exercises
+        if none:
+            self._placeholder()  # in the current language
+        self.tr_start.disabled = none
+        self.tr_start.tooltip = t.t("no_open_hint") if none else ""
+        self.tr_none.value = f'<span style="color:#666">{html.escape(t.t("no_open_hint"))}</span>' if none else ""
+        example = self.officer_example
+        self.tr_officer.placeholder = t.t("officer_hint_example", example=example) if example else t.t("officer_hint")
 
     def start(self) -> None:
         if self.tr_exercise.value is None:
