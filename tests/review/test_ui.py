@@ -4,6 +4,7 @@ import base64
 import io
 import re
 
+import ipywidgets as widgets
 import openpyxl
 import pytest
 
@@ -103,3 +104,83 @@ def test_language_switch_relabels(desk):
 def test_an_uninitialised_database_shows_what_to_run(tmp_path):
     d = review.build(url=f"sqlite:///{tmp_path / 'none.db'}", i18n=I18n(lang="en"))
     assert "wb-error" in d.status._dom_classes and "workbench init" in d.status.text
+
+
+def shown(widget) -> bool:
+    return widget.layout.display != "none"
+
+
+def headings(widget) -> list[str]:
+    """The texts of every <h4> heading inside a widget tree, in order."""
+    found = []
+    if isinstance(widget, widgets.HTML):
+        found += re.findall(r"<h4>(.*?)</h4>", widget.value)
+    for child in getattr(widget, "children", ()):
+        found += headings(child)
+    return found
+
+
+def test_a_fresh_desk_labels_every_table_and_hides_what_needs_a_draw(tmp_path):
+    """Before any draw: no empty pageable tables, every table under a heading in both languages, hints instead."""
+    from tests.review.conftest import seed_county
+
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    seed_county(url)
+    d = review.build(url=url, i18n=I18n(lang="zh"))
+    assert d.status.kind != "wb-error", d.status.text
+    draw_tab, score_tab, report_tab = d.tabs.children
+    assert headings(draw_tab) == ["各单位分配", "风险加权权重", "已抽样本"]
+    assert not shown(d.allocation_box) and not shown(d.weights_box)          # nothing drawn yet
+    assert shown(d.no_samples) and "尚无样本" in d.no_samples.value and not shown(d.samples_table.widget)
+    assert shown(d.files_hint) and not shown(d.files_box) and not shown(d.editor_box)
+    assert "抽中的案卷" in headings(score_tab)
+    assert d.add_item.description == "增加扣分项"                            # the item picker has a label
+    assert shown(d.report_hint) and not shown(d.results_box)
+    assert headings(report_tab) == ["按单位", "按执法人员", "常见问题"]
+    d.i18n.set_language("en")
+    assert headings(draw_tab) == ["Allocation by department 各单位分配", "Risk weights 风险加权", "Samples drawn so far 已抽样本"]
+    assert "No samples yet" in d.no_samples.value
+    assert "Files drawn 抽中的案卷" in headings(score_tab)
+    assert headings(report_tab) == ["By department 按单位", "By officer 按执法人员", "Most frequent defects 常见问题"]
+
+
+def test_draw_shows_the_allocation_and_the_files_drawn(desk):
+    fresh = review.build(url=desk.url, i18n=I18n(lang="zh"))   # this module's database may already hold samples
+    fresh.reviewer.value = "王评查"
+    assert not shown(fresh.allocation_box) and not shown(fresh.files_box)
+    fresh.method.value = "stratified"
+    fresh.size.value = 9
+    fresh.draw_button.click()
+    assert "wb-ok" in fresh.status._dom_classes, fresh.status.text
+    assert shown(fresh.allocation_box) and len(fresh.allocation_table.rows) == 3
+    assert not shown(fresh.allocation_table.controls)                        # 3 rows: no sort/paging controls
+    assert not shown(fresh.weights_box)                                       # weights belong to a risk-weighted draw
+    assert shown(fresh.samples_table.widget) and not shown(fresh.no_samples)
+    assert fresh.sample_id in [r["id"] for r in fresh.samples_table.rows]
+    assert "按单位分层" in fresh.draw_info.value and "n = 9" in fresh.draw_info.value
+    fresh.i18n.set_language("en")                                             # the summary line follows the language
+    assert "Stratified by department 分层" in fresh.draw_info.value and "按单位分层" not in fresh.draw_info.value
+    assert "Sample" in fresh.status.text and "drawn: 9 files" in fresh.status.text
+    assert "Stratified by department 分层" in fresh.samples_table.grid.value          # the method by name, not its code
+    fresh.i18n.set_language("zh")
+    assert shown(fresh.files_box) and not shown(fresh.files_hint) and len(fresh.files_table.rows) == 9
+    assert shown(fresh.file_hint) and not shown(fresh.editor_box)            # no file open yet
+    fresh.files_table.select(fresh.files_table.rows[0]["case_id"])
+    assert shown(fresh.editor_box) and not shown(fresh.file_hint)
+    fresh.method.value = "risk"
+    fresh.draw_button.click()
+    assert "wb-ok" in fresh.status._dom_classes, fresh.status.text
+    assert shown(fresh.weights_box) and fresh.weights_table.rows
+    assert not shown(fresh.editor_box)                                        # the open file belonged to the previous sample
+    fresh.report_button.click()
+    assert shown(fresh.results_box) and not shown(fresh.report_hint)
+
+
+def test_compact_tables_show_their_controls_only_when_there_is_more_than_one_page():
+    from workbench.ui.common import Column, DataTable
+
+    compact = DataTable([Column("id", "col_id")], [{"id": k} for k in range(3)], page_size=3, compact=True)
+    plain = DataTable([Column("id", "col_id")], [{"id": k} for k in range(3)], page_size=3)
+    assert not shown(compact.controls) and shown(plain.controls)          # the default is unchanged
+    compact.set_rows([{"id": k} for k in range(4)])                      # now a second page: the pager is needed
+    assert shown(compact.controls)

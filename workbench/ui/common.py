@@ -52,6 +52,8 @@ Tables — explicit columns, paging, sorting, optional row selection::
     table.on_select(lambda key: ...)
     table.widget                             # VBox, class wb-table; the <table> has class wb-table-grid,
                                              # each <tr> data-key="<key>"
+    DataTable(..., compact=True)             # opt-in: the sort and paging controls are hidden while all
+                                             # rows fit on one page (table.controls.layout.display)
 
 Progress — for any job that may take over a second::
 
@@ -405,8 +407,10 @@ class DataTable:
         selectable: bool = False,
         select_label: Callable[[dict], str] | None = None,
         cls: str | None = None,
+        compact: bool = False,
     ):
         self.columns = list(columns)
+        self.compact = compact  # hide sort/paging controls while every row fits on one page
         self.i18n = i18n or I18n()
         self.page_size = max(1, page_size)
         self.key = key or self.columns[0].key
@@ -449,7 +453,9 @@ class DataTable:
             self.selector.observe(self._selected, names="value")
 
         controls = [self.sort_dropdown, self.desc_box, self.prev_button, self.next_button, self.range_label]
-        children = [widgets.HBox(controls, layout=widgets.Layout(align_items="center", flex_flow="row wrap")), self.grid]
+        self.controls = widgets.HBox(controls, layout=widgets.Layout(align_items="center", flex_flow="row wrap"))
+        self.controls.add_class("wb-table-controls")
+        children = [self.controls, self.grid]
         if self.selector is not None:
             children.append(self.selector)
         self.widget = widgets.VBox(children)
@@ -523,6 +529,8 @@ class DataTable:
             self.range_label.value = ""
         self.prev_button.disabled = self.page == 0
         self.next_button.disabled = (self.page + 1) * self.page_size >= total
+        if self.compact:
+            self.controls.layout.display = "none" if total <= self.page_size else "flex"
         if self.selector is not None:
             keep = self.selector.value
             options = [(self._select_label(r), r.get(self.key)) for r in rows]

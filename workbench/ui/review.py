@@ -46,7 +46,16 @@ MESSAGES = {
     "date_to": {"zh": "至", "en": "to"},
     "draw": {"zh": "抽取", "en": "Draw 抽取"},
     "verify": {"zh": "复核重抽", "en": "Redraw to verify 复核"},
-    "samples": {"zh": "已抽样本", "en": "Samples 已抽样本"},
+    "samples": {"zh": "已抽样本", "en": "Samples drawn so far 已抽样本"},
+    "no_samples": {"zh": "尚无样本：填写评查人后点击“抽取”。", "en": "No samples yet 尚无样本: enter the reviewer, then Draw."},
+    "allocation": {"zh": "各单位分配", "en": "Allocation by department 各单位分配"},
+    "weights": {"zh": "风险加权权重", "en": "Risk weights 风险加权"},
+    "files_drawn": {"zh": "抽中的案卷", "en": "Files drawn 抽中的案卷"},
+    "files_hint": {"zh": "请先在“抽取样本”页抽取或选择样本，抽中的案卷将列在这里。",
+                   "en": "Draw or choose a sample on the Draw tab first; its files are listed here."},
+    "file_hint": {"zh": "在上方“选择”中选一件案卷，即可查看案卷并评分。", "en": "Choose a file above (Select) to see it and score it."},
+    "report_hint": {"zh": "选定样本并评分后，点击“生成报告”查看汇总、按单位和按执法人员的结果及常见问题。",
+                    "en": "With a sample chosen and files scored, Build report shows the summary, results by department and officer, and the most frequent defects."},
     "col_id": {"zh": "编号", "en": "ID"},
     "col_name": {"zh": "名称", "en": "Name"},
     "col_method": {"zh": "方法", "en": "Method"},
@@ -153,16 +162,18 @@ class ReviewDesk:
         self.i18n = i18n or I18n()
         self.i18n.add(MESSAGES)
         self.checklist = load_checklist()
-        self.status = StatusBar()
+        self.status = StatusBar(self.i18n)
         self.sample_id: int | None = None
         self.file_view: dict[str, Any] | None = None
         self.lines: list[dict[str, Any]] = []   # deduction lines being edited
         self.report = None
         self.progress = ProgressBar(self.i18n)
         self.departments: dict[str, tuple[str, str]] = {}
+        self._drawn: dict[str, Any] | None = None   # the last sample drawn here (its summary line follows the language)
         t = self.i18n
         self.reviewer = t.bind(t.bind(widgets.Text(layout=widgets.Layout(width="360px")), "description", "reviewer"), "placeholder", "reviewer_hint")
         self.reviewer.add_class("wb-review-reviewer")
+        self.reviewer.style.description_width = "initial"
         self.tabs = widgets.Tab(children=[self._draw_tab(), self._score_tab(), self._report_tab()])
         self.tabs.add_class("wb-review-tabs")
         self._tab_titles()
@@ -182,6 +193,7 @@ class ReviewDesk:
 
     def _relabel(self) -> None:
         self._tab_titles()
+        self._render_draw_info()
         if self.file_view is not None:
             self._render_file()
             self._render_lines()
@@ -228,24 +240,45 @@ class ReviewDesk:
         self.draw_info = widgets.HTML()
         self.draw_info.add_class("wb-review-draw-info")
         self.allocation_table = DataTable([Column("stratum", "col_stratum", fmt=self.dept_name), Column("population", "col_population"),
-                                           Column("quota", "col_quota"), Column("drawn", "col_drawn")], i18n=t, page_size=40, key="stratum")
+                                           Column("quota", "col_quota"), Column("drawn", "col_drawn")], i18n=t, page_size=40, key="stratum",
+                                          cls="wb-review-allocation", compact=True)
         self.weights_table = DataTable([Column("group", "col_group"), Column("weight", "col_weight"), Column("population", "col_population"),
-                                        Column("expected_share", "col_share"), Column("drawn", "col_drawn")], i18n=t, key="group")
-        self.samples_table = DataTable([Column("id", "col_id"), Column("name", "col_name"), Column("method", "col_method"),
+                                        Column("expected_share", "col_share"), Column("drawn", "col_drawn")], i18n=t, key="group",
+                                       cls="wb-review-weights", compact=True)
+        self.samples_table = DataTable([Column("id", "col_id"), Column("name", "col_name"), Column("method", "col_method", fmt=self._method_name),
                                         Column("seed", "col_seed"), Column("size", "col_size"), Column("created_by", "col_by"),
                                         Column("created_at", "col_at")], i18n=t, key="id", selectable=True, page_size=10,
                                        select_label=lambda r: f"{r['id']} · {r['name']} ({r['size']})", cls="wb-review-samples")
         self.samples_table.on_select(self._cb(self._sample_chosen))
+        # Each table under its own heading; the allocation and weights only appear once a draw gives them rows,
+        # and an empty list of samples is one line, not an empty pageable table.
+        self.allocation_box = _section(t, "allocation", self.allocation_table.widget, "wb-review-allocation-box")
+        self.weights_box = _section(t, "weights", self.weights_table.widget, "wb-review-weights-box")
+        self.no_samples = label(t, "no_samples", tag="p", cls="wb-review-no-samples")
+        self.samples_box = _section(t, "samples", widgets.VBox([self.no_samples, self.samples_table.widget]), "wb-review-samples-box")
+        _show(self.allocation_box, False)
+        _show(self.weights_box, False)
+        _show(self.samples_table.widget, False)
+        # Descriptions wide enough for the English texts ("Weight of files with findings"), not cut to "Weight of fi…".
+        for w in (self.name, self.method, self.seed, self.size_mode, self.size, self.confidence, self.margin,
+                  self.min_per, self.risk_weight, self.date_from, self.date_to, self.procedure):
+            w.style.description_width = "190px"
+            w.layout.width = "400px"
+        self.verify_button.layout.width = "220px"
+        wrap = widgets.Layout(flex_flow="row wrap")
         form = widgets.VBox([
-            widgets.HBox([self.name, self.method]),
-            widgets.HBox([self.seed, self.size_mode]),
-            widgets.HBox([self.size, self.confidence, self.margin]),
-            widgets.HBox([self.min_per, self.risk_weight]),
-            widgets.HBox([self.date_from, self.date_to, self.procedure]),
-            widgets.HBox([self.draw_button, self.verify_button]),
+            widgets.HBox([self.name, self.method], layout=wrap),
+            widgets.HBox([self.seed, self.size_mode], layout=wrap),
+            widgets.HBox([self.size, self.confidence, self.margin], layout=wrap),
+            widgets.HBox([self.min_per, self.risk_weight], layout=wrap),
+            widgets.HBox([self.date_from, self.date_to, self.procedure], layout=wrap),
+            widgets.HBox([self.draw_button, self.verify_button], layout=wrap),
         ])
-        return widgets.VBox([form, self.draw_info, self.allocation_table.widget, self.weights_table.widget,
-                             label(t, "samples", tag="h4"), self.samples_table.widget])
+        return widgets.VBox([form, self.draw_info, self.allocation_box, self.weights_box, self.samples_box])
+
+    def _method_name(self, code) -> str:
+        key = f"m_{code}"
+        return self.i18n.t(key) if key in self.i18n.messages else ("" if code is None else str(code))
 
     def dept_name(self, code) -> str:
         names = self.departments.get(code)
@@ -277,18 +310,33 @@ class ReviewDesk:
         self._show_draw(sample)
         self.refresh_samples()
         self.samples_table.select(sample["id"])
-        self.status.ok(self.i18n.t("drawn_ok", id=sample["id"], size=sample["size"], seed=sample["seed"]))
+        self.status.say("ok", "drawn_ok", id=sample["id"], size=sample["size"], seed=sample["seed"])   # follows the language
         return sample
 
     def _show_draw(self, sample: dict[str, Any]) -> None:
+        self._drawn = sample
+        self._render_draw_info()
         params = sample["params"]
+        self.allocation_table.set_rows(params.get("allocation") or [])
+        self.weights_table.set_rows(params.get("weights") or [])
+        _show(self.allocation_box, bool(self.allocation_table.rows))
+        _show(self.weights_box, bool(self.weights_table.rows))
+
+    def _render_draw_info(self) -> None:
+        """One line on the last draw (method, seed, n of N) and the size formula if one was used; follows the language."""
+        sample = self._drawn
+        if sample is None:
+            self.draw_info.value = ""
+            return
+        t = self.i18n.t
+        params = sample["params"]
+        method = self._method_name(sample["method"])
+        text = [f"<b>{html.escape(t('method'))}</b>: {html.escape(method)} · {html.escape(t('seed'))} {sample['seed']}"
+                f" · n = {sample['size']} / N = {params['population']}"]
         formula = params.get("formula")
-        text = [f"<b>{html.escape(self.i18n.t('method'))}</b>: {html.escape(sample['method'])} · seed {sample['seed']} · n = {sample['size']} / N = {params['population']}"]
         if formula:
             text.append(f"<pre class='wb-review-formula'>{html.escape(formula)}</pre>")
         self.draw_info.value = "<br>".join(text)
-        self.allocation_table.set_rows(params.get("allocation") or [])
-        self.weights_table.set_rows(params.get("weights") or [])
 
     def verify(self) -> dict[str, Any]:
         if self.sample_id is None:
@@ -302,10 +350,15 @@ class ReviewDesk:
 
     def refresh_samples(self) -> None:
         self.samples_table.set_rows(service.list_samples(url=self.url))
+        _show(self.no_samples, not self.samples_table.rows)
+        _show(self.samples_table.widget, bool(self.samples_table.rows))
 
     def _sample_chosen(self, key) -> None:
         if key is None or self.i18n.switching:
             return
+        if self.file_view is not None and self.file_view.get("sample_id") != int(key):
+            self.file_view, self.lines = None, []   # a file of another sample is not edited under this one
+            self.lines_box.children = []
         self.sample_id = int(key)
         self.refresh_files()
 
@@ -324,8 +377,9 @@ class ReviewDesk:
         self.file_html.add_class("wb-review-file")
         self.lines_box = widgets.VBox()
         self.lines_box.add_class("wb-review-lines")
-        self.add_item = widgets.Dropdown(layout=widgets.Layout(width="520px"))
+        self.add_item = widgets.Dropdown(layout=widgets.Layout(width="620px"))
         self.add_item.add_class("wb-review-add-item")
+        t.bind(self.add_item, "description", "add_item")
         self._item_options()
         t.on_change(lambda _lang: self._item_options())
         self.add_count = t.bind(widgets.BoundedIntText(value=1, min=1, max=50, layout=widgets.Layout(width="160px")), "description", "count")
@@ -342,11 +396,21 @@ class ReviewDesk:
         self.final_button = t.bind(widgets.Button(button_style="success", icon="check"), "description", "finalise")
         self.final_button.add_class("wb-review-finalise")
         self.final_button.on_click(self._cb(lambda _b: self.save(final=True)))
-        return widgets.VBox([
-            self.files_table.widget, self.file_html, label(t, "deductions", tag="h4"), self.lines_box,
+        # Before a sample is chosen: a hint instead of an empty table; before a file is opened: a hint
+        # instead of an empty deduction editor.
+        self.files_hint = label(t, "files_hint", tag="p", cls="wb-review-files-hint")
+        self.files_box = _section(t, "files_drawn", self.files_table.widget, "wb-review-files-box")
+        self.file_hint = label(t, "file_hint", tag="p", cls="wb-review-file-hint")
+        self.editor_box = widgets.VBox([
+            self.file_html, label(t, "deductions", tag="h4"), self.lines_box,
             widgets.HBox([self.add_item, self.add_count]), widgets.HBox([self.add_comment, self.add_button]),
             self.preview, self.overall_comment, widgets.HBox([self.save_button, self.final_button]),
         ])
+        self.editor_box.add_class("wb-review-editor")
+        _show(self.files_box, False)
+        _show(self.file_hint, False)
+        _show(self.editor_box, False)
+        return widgets.VBox([self.files_hint, self.files_box, self.file_hint, self.editor_box])
 
     def _item_options(self) -> None:
         zh = self.i18n.lang == "zh"
@@ -365,8 +429,16 @@ class ReviewDesk:
     def refresh_files(self) -> None:
         if self.sample_id is None:
             self.files_table.set_rows([])
-            return
-        self.files_table.set_rows(service.sample_files(self.sample_id, url=self.url))
+        else:
+            self.files_table.set_rows(service.sample_files(self.sample_id, url=self.url))
+        self._show_score_parts()
+
+    def _show_score_parts(self) -> None:
+        has_sample = self.sample_id is not None
+        _show(self.files_hint, not has_sample)
+        _show(self.files_box, has_sample)
+        _show(self.file_hint, has_sample and self.file_view is None)
+        _show(self.editor_box, self.file_view is not None)
 
     def _file_chosen(self, key) -> None:
         if key is None or self.i18n.switching:
@@ -388,6 +460,7 @@ class ReviewDesk:
         self.overall_comment.value = (view.get("score") or {}).get("comment") or ""
         self._render_file()
         self._render_lines()
+        self._show_score_parts()
         return view
 
     def _render_file(self) -> None:
@@ -556,10 +629,15 @@ class ReviewDesk:
                                        Column("files", "col_files"), Column("points", "points")], i18n=t, key="item", page_size=15)
         self.charts = widgets.HBox()
         self.charts.add_class("wb-review-charts")
-        return widgets.VBox([self.report_button, self.summary_html, self.download_html, self.charts,
-                             label(t, "by_department", tag="h4"), self.dept_table.widget,
-                             label(t, "by_officer", tag="h4"), self.officer_table.widget,
-                             label(t, "top_defects", tag="h4"), self.defect_table.widget])
+        # The results (headings and tables) appear once a report is built; before that, one line says what it will show.
+        self.report_hint = label(t, "report_hint", tag="p", cls="wb-review-report-hint")
+        self.results_box = widgets.VBox([self.summary_html, self.download_html, self.charts,
+                                         _section(t, "by_department", self.dept_table.widget),
+                                         _section(t, "by_officer", self.officer_table.widget),
+                                         _section(t, "top_defects", self.defect_table.widget)])
+        self.results_box.add_class("wb-review-results")
+        _show(self.results_box, False)
+        return widgets.VBox([self.report_button, self.report_hint, self.results_box])
 
     def _group_columns(self, key: str, label_key: str) -> list[Column]:
         pct = lambda v: "" if v is None or v != v else f"{v:.1%}"  # noqa: E731
@@ -595,6 +673,8 @@ class ReviewDesk:
                 row["ci"] = f"{row['ci_low']:.1%}–{row['ci_high']:.1%}" if row["ci_low"] == row["ci_low"] else ""
             table.set_rows(rows)
         self.defect_table.set_rows(r.defects.to_dict("records"))
+        _show(self.report_hint, False)
+        _show(self.results_box, True)
         self._charts()
         self._downloads()
 
@@ -626,3 +706,16 @@ class ReviewDesk:
             f"<a class='wb-review-xlsx' download='{name}.xlsx' href='data:{mime};base64,{xlsx}'>⬇ {html.escape(self.i18n.t('download'))}</a>"
             f" &nbsp; <a class='wb-review-csv' download='{name}_departments.csv' href='data:text/csv;charset=utf-8;base64,{csv}'>"
             f"⬇ {html.escape(self.i18n.t('download_csv'))}</a>")
+
+
+def _section(i18n: I18n, key: str, body: widgets.Widget, cls: str | None = None) -> widgets.VBox:
+    """A heading (following the language) over a table, so no table is shown without saying what it is."""
+    box = widgets.VBox([label(i18n, key, tag="h4"), body])
+    box.add_class("wb-review-section")
+    if cls:
+        box.add_class(cls)
+    return box
+
+
+def _show(widget: widgets.Widget, visible: bool) -> None:
+    widget.layout.display = "flex" if visible else "none"
