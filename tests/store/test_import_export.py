@@ -215,6 +215,124 @@ def test_reports_are_classified_by_the_engine_on_import(db, tmp_path):
     assert [e.action for e in events] == ["import"]
 
 
+REPORT_HEADER = "number,source,category,received_at,community,key_road,people_affected,flags,status"
+
+
+def _report(url, number):
+    with session_scope(url) as s:
+        report = s.execute(select(m.Report).where(m.Report.number == number)).scalar_one()
+        events = s.execute(select(m.ReportEvent).where(m.ReportEvent.report_id == report.id)
+                           .order_by(m.ReportEvent.id)).scalars().all()
+        audits = s.execute(select(m.AuditLog).where(m.AuditLog.action == "report.import")
+                           .order_by(m.AuditLog.id)).scalars().all()
+        s.expunge_all()
+    return report, events, audits
+
+
+def test_reimport_keeps_a_staff_override_and_says_so(db, tmp_path, capsys):
+    from workbench import triage
+
+    first = _write(tmp_path, [REPORT_HEADER,
+                              "R2026-000010,hotline,street_vending,2026-06-01 09:30,xiaoshui,false,0,,received",
+                              "R2026-000011,hotline,street_vending,2026-06-01 09:40,xiaoshui,false,0,,received"],
+                   name="reports.csv")
+    assert import_file(first, url=db, today=TODAY).inserted == 2
+    report, _, _ = _report(db, "R2026-000010")
+    assert report.severity == "general" and not report.overridden
+    triage.override(report.id, "platform_02", "现场涉及多个部门 · several departments on site",
+                    {"severity": "composite", "coordination_level": 2, "handle_within_hours": 12}, url=db)
+    staff, _, _ = _report(db, "R2026-000010")
+
+    # the inputs change so that the engine now says major (casualties), and the receipt time is corrected
+    second = _write(tmp_path, [REPORT_HEADER,
+                               "R2026-000010,hotline,street_vending,2026-06-01 08:30,xiaoshui,false,0,casualties,received",
+                               "R2026-000011,hotline,street_vending,2026-06-01 09:40,xiaoshui,false,0,casualties,received"],
+                    name="reports2.csv")
+    result = import_file(second, url=db, today=TODAY, who="clerk")
+    assert result.errors == [] and (result.inserted, result.updated, result.unchanged) == (0, 2, 0)
+    assert result.kept_overrides == 1 and "1 staff override(s) kept" in result.summary()
+    kept, events, _ = _report(db, "R2026-000010")
+    # the staff's classification stands, the inputs and the engine's own answer are new
+    assert (kept.severity, kept.coordination_level, kept.handle_within_hours) == ("composite", 2, 12.0)
+    assert (kept.lead, kept.escalate_to, kept.rules_version) == (staff.lead, staff.escalate_to, staff.rules_version)
+    assert kept.overridden and kept.override_reason == staff.override_reason and kept.override_by == "platform_02"
+    assert kept.flags == ["casualties"] and kept.received_at == dt.datetime(2026, 6, 1, 8, 30)
+    assert kept.due_at == dt.datetime(2026, 6, 1, 20, 30)  # the staff's 12 h from the corrected receipt time
+    assert kept.classification_by_engine["severity"] == "major"
+    assert kept.classification_by_engine["handle_within_hours"] == 1
+    assert kept.classification_by_engine["rules_version"] == kept.rules_version
+    # the report without an override follows the engine
+    plain, _, _ = _report(db, "R2026-000011")
+    assert (plain.severity, plain.coordination_level, plain.handle_within_hours) == ("major", 3, 1.0)
+    assert plain.classification_by_engine["severity"] == "major" and not plain.overridden
+    # the import report names the row, the report and what the engine now says
+    [notice] = [p for p in result.problems if p.severity == "warning"]
+    assert notice.row == 2
+    assert str(notice).startswith("row 2: kept the staff override of R2026-000010; the engine now says severity major")
+    assert "staff have severity composite" in notice.message and "platform_02" in notice.message
+    # no status change: no history step from this import
+    assert [e.action for e in events] == ["import", "override"]
+    # the same file again changes nothing and says nothing
+    again = import_file(second, url=db, today=TODAY, who="clerk")
+    assert (again.updated, again.unchanged, again.kept_overrides, again.problems) == (0, 2, 0, [])
+    # the command prints the notice as a warning and succeeds
+    third = _write(tmp_path, [REPORT_HEADER,
+                              "R2026-000010,hotline,street_vending,2026-06-01 08:30,xiaoshui,false,7,casualties,received"],
+                   name="reports3.csv")
+    assert main(["import", str(third), "--kind", "reports", "--db", db]) == 0
+    out = capsys.readouterr()
+    assert "warning: row 2: kept the staff override of R2026-000010; the engine now says severity major" in out.err
+    assert "1 staff override(s) kept" in out.out
+    final, _, _ = _report(db, "R2026-000010")
+    assert final.severity == "composite" and final.people_affected == 7
+
+
+def test_reimport_status_change_writes_history_and_audit(db, tmp_path):
+    row = "R2026-000020,camera,street_vending,2026-06-02 10:00,chengbei,false,0,,{}"
+    path = _write(tmp_path, [REPORT_HEADER, row.format("received")], name="reports.csv")
+    import_file(path, url=db, today=TODAY, who="clerk")
+    moved = _write(tmp_path, [REPORT_HEADER, row.format("dispatched")], name="moved.csv")
+    result = import_file(moved, url=db, today=TODAY, who="clerk")
+    assert (result.updated, result.problems) == (1, [])
+    report, events, audits = _report(db, "R2026-000020")
+    assert report.status == "dispatched" and report.version == 2
+    assert [(e.action, e.who, e.from_status, e.to_status) for e in events] == [
+        ("import", "clerk", None, "received"), ("import", "clerk", "received", "dispatched")]
+    assert "moved.csv row 2" in events[-1].note
+    [entry] = audits
+    assert (entry.who, entry.entity, entry.entity_id) == ("clerk", "report", str(report.id))
+    assert entry.before == {"status": "received"} and entry.after == {"status": "dispatched"}
+    assert "R2026-000020" in entry.note and "moved.csv row 2" in entry.note
+    # an unchanged re-import writes nothing; the default name is "import"; closing sets closed_at
+    assert import_file(moved, url=db, today=TODAY).unchanged == 1
+    assert len(_report(db, "R2026-000020")[1]) == 2
+    closed = _write(tmp_path, [REPORT_HEADER, row.format("closed")], name="closed.csv")
+    import_file(closed, url=db, today=TODAY)
+    report, events, audits = _report(db, "R2026-000020")
+    assert report.status == "closed" and report.closed_at is not None
+    assert (events[-1].who, events[-1].from_status, events[-1].to_status) == ("import", "dispatched", "closed")
+    assert len(audits) == 2 and audits[-1].who == "import"
+
+
+def test_status_event_is_in_the_same_transaction_as_the_change(db, tmp_path, monkeypatch):
+    import workbench.store.importing as importing
+
+    row = "R2026-000030,camera,street_vending,2026-06-02 10:00,chengbei,false,0,,{}"
+    import_file(_write(tmp_path, [REPORT_HEADER, row.format("received")], name="reports.csv"), url=db, today=TODAY)
+    real_audit = importing.audit
+
+    def failing_audit(session, who, action, *args, **kwargs):
+        if action == "report.import":
+            raise RuntimeError("disk full")
+        return real_audit(session, who, action, *args, **kwargs)
+
+    monkeypatch.setattr(importing, "audit", failing_audit)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_file(_write(tmp_path, [REPORT_HEADER, row.format("filed")], name="moved.csv"), url=db, today=TODAY)
+    report, events, audits = _report(db, "R2026-000030")
+    assert (report.status, report.version, len(events), audits) == ("received", 1, 1, [])
+
+
 def test_import_command_exit_status_and_messages(db, tmp_path, capsys):
     path = _write(tmp_path, [HEADER, GOOD[0], GOOD[1].replace("outdoor_advertising", "jaywalking")])
     assert main(["import", str(path), "--db", db, "--all-or-nothing"]) == 2

@@ -9,6 +9,14 @@ file out. The natural key (案号 case number / 事件编号 report number) make
 a re-import idempotent: an unchanged row is left alone, a changed one is
 updated (version + 1, audited), a new one is inserted.
 
+A changed report is classified again by the engine, except where triage staff
+overrode the classification with a written reason (``Report.overridden``):
+then the import updates the inputs and the engine's own answer
+(``classification_by_engine``) but keeps the staff's classification, and
+says so for that row (a warning naming the report and what the engine now
+says). A status changed by an import is written to the report's history (a
+``ReportEvent``, action "import") and the audit log, in the same transaction.
+
 Each problem names the row (as the spreadsheet numbers it: the header is
 row 1), the column, what is wrong and what to do. Names and ID numbers are
 masked before they are stored.
@@ -61,6 +69,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
+    kept_overrides: int = 0  # overridden reports whose staff classification the import kept
     written: bool = False
     problems: list[RowProblem] = field(default_factory=list)
 
@@ -76,6 +85,8 @@ class ImportResult:
         how = f" (read as {self.encoding})" if self.encoding and self.encoding not in ("utf-8", "xlsx") else ""
         if self.written:
             done = f"{self.inserted} inserted, {self.updated} updated, {self.unchanged} unchanged"
+            if self.kept_overrides:
+                done += f" ({self.kept_overrides} staff override(s) kept, see the warnings)"
         else:
             done = "nothing written"
         return (f"{self.path}{how}: {self.rows} {self.kind} rows, {self.valid} valid, {self.bad_rows} with errors, "
@@ -452,15 +463,33 @@ def import_file(path: str | Path, kind: str | None = None, *, all_or_nothing: bo
             if not changed:
                 result.unchanged += 1
                 continue
-            # what the store derives from the changed inputs (engine advice, classification) follows them
-            changed.update({k: v for k, v in record.items() if k not in given and k not in ("status",)
-                            and _plain(getattr(obj, k)) != _plain(v)})
+            where = f"{Path(path).name} row {row_number}"
+            derived = {k: v for k, v in record.items() if k not in given and k != "status"}
+            kept_override = kind == "reports" and bool(obj.overridden)
+            if kept_override:
+                # staff overrode the classification with a reason: keep it; only the engine's own answer moves
+                derived = {k: v for k, v in derived.items() if k not in _STAFF_CLASSIFICATION}
+                if "received_at" in changed and obj.handle_within_hours is not None:
+                    # the staff's time limit counts from the corrected receipt time (as triage.override does)
+                    derived["due_at"] = changed["received_at"] + dt.timedelta(hours=obj.handle_within_hours)
+            # else: what the store derives from the changed inputs (engine advice, classification) follows them
+            changed.update({k: v for k, v in derived.items() if _plain(getattr(obj, k)) != _plain(v)})
+            old_status = getattr(obj, "status", None)
+            if kind == "reports" and changed.get("status") == "closed" and obj.closed_at is None:
+                changed["closed_at"] = now
             before = {k: _plain(getattr(obj, k)) for k in changed}
             for k, v in changed.items():
                 setattr(obj, k, v)
             obj.updated_at = now
             session.flush()
-            audit(session, who, "import_update", model.__tablename__, key, before, _plain(changed), note=f"{Path(path).name} row {row_number}", at=now)
+            audit(session, who, "import_update", model.__tablename__, key, before, _plain(changed), note=where, at=now)
+            if kind == "reports" and "status" in changed:
+                _status_event(session, obj, who, old_status, obj.status, now, where)
+            if kept_override:
+                result.kept_overrides += 1
+                result.problems.append(RowProblem(row_number, None, _override_kept(obj, record["classification_by_engine"]),
+                                                  "the staff's classification stays; review it in the triage console "
+                                                  "if the new inputs call for a change", "warning"))
             result.updated += 1
     result.written = True
     return result
@@ -562,12 +591,42 @@ def _report_record(v: dict, ctx: _Context, engine: Any) -> dict:
         "handle_within_hours": float(triage["handle_within_hours"]), "due_at": dt.datetime.fromisoformat(triage["due_at"]),
         "rules_version": triage["rules_version"], "basis": list(triage["basis"]), "trace": list(triage["trace"]),
         "status": v.get("status") or "received", "assigned_to": triage["lead"],
+        "classification_by_engine": triage,  # the engine's own answer, as triage.intake keeps it
     }
 
 
 def _first_event(session: Any, report: m.Report, who: str, now: dt.datetime) -> None:
     session.add(m.ReportEvent(report_id=report.id, at=now, who=who, action="import", from_status=None,
                               to_status=report.status, note="imported", data={"severity": report.severity, "lead": report.lead}))
+
+
+# the report's classification as triage staff may override it (triage.OVERRIDE_FIELDS), with what goes with it:
+# the deadline, the department handling it, and the basis, trace and rules version the classification was made on
+_STAFF_CLASSIFICATION = ("severity", "lead", "assist", "coordination_level", "escalate_to", "handle_within_hours",
+                         "due_at", "assigned_to", "basis", "trace", "rules_version")
+
+
+def _status_event(session: Any, report: m.Report, who: str, from_status: str | None, to_status: str,
+                  now: dt.datetime, where: str) -> None:
+    """A status changed by an import: one history step and its audit row (as triage records its steps)."""
+    who = who or "import"
+    note = f"status changed by import of {where}"
+    session.add(m.ReportEvent(report_id=report.id, at=now, who=who, action="import", from_status=from_status,
+                              to_status=to_status, note=note))
+    audit(session, who, "report.import", "report", report.id, {"status": from_status}, {"status": to_status},
+          note=f"{report.number}: {note}", at=now)
+
+
+def _override_kept(report: m.Report, engine: dict) -> str:
+    said = (f"severity {engine['severity']}, lead {engine['lead']}, level {engine['coordination_level']}, "
+            f"within {float(engine['handle_within_hours']):g} h (rules {engine['rules_version']})")
+    staff = [f"{name} {getattr(report, name)}" for name in ("severity", "lead", "coordination_level")
+             if getattr(report, name) != engine[name]]
+    if report.handle_within_hours is not None and float(report.handle_within_hours) != float(engine["handle_within_hours"]):
+        staff.append(f"within {float(report.handle_within_hours):g} h")
+    kept = f"; staff have {', '.join(staff)}" if staff else ""
+    return (f"kept the staff override of {report.number}; the engine now says {said}{kept} "
+            f"(override by {report.override_by or '?'}: {report.override_reason or ''})")
 
 
 def mask_name(name: str | None) -> str | None:
