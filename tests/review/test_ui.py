@@ -184,3 +184,98 @@ def test_compact_tables_show_their_controls_only_when_there_is_more_than_one_pag
     assert not shown(compact.controls) and shown(plain.controls)          # the default is unchanged
     compact.set_rows([{"id": k} for k in range(4)])                      # now a second page: the pager is needed
     assert shown(compact.controls)
+
+
+def test_verify_and_saved_messages_follow_a_language_switch(desk):
+    desk.method.value = "simple"
+    desk.size.value = 3
+    desk.draw_button.click()
+    desk.verify_button.click()
+    assert "wb-ok" in desk.status._dom_classes, desk.status.text
+    assert f"样本 {desk.sample_id} 复核一致" in desk.status.text
+    desk.i18n.set_language("en")
+    assert desk.status.text == f"Sample {desk.sample_id} verified: the same seed and parameters give the same files"
+    desk.i18n.set_language("zh")
+    assert "复核一致" in desk.status.text
+    case = desk.files_table.rows[0]["case_id"]
+    desk.files_table.select(case)
+    for line in desk.lines:                          # accept every proposal as it stands
+        line["confirm"].value = True
+    desk.save_button.click()
+    assert "wb-ok" in desk.status._dom_classes, desk.status.text
+    row = next(r for r in desk.files_table.rows if r["case_id"] == case)
+    grade = next(g for g in desk.checklist.grades if g.code == row["grade"])
+    assert desk.status.text == f"已保存 {case}：{row['total']:g} 分，{grade.zh}（王评查）"
+    desk.i18n.set_language("en")
+    assert desk.status.text == f"Saved {case}: {row['total']:g} points, {grade.en} {grade.zh} (王评查)"
+    desk.i18n.set_language("zh")
+    assert desk.status.text.startswith(f"已保存 {case}")
+
+
+def test_a_size_raised_by_the_minimum_per_department_says_why(desk):
+    fresh = review.build(url=desk.url, i18n=I18n(lang="zh"))
+    fresh.reviewer.value = "王评查"
+    fresh.method.value = "stratified"
+    fresh.size.value = 3
+    fresh.min_per.value = 3                       # 3 departments x at least 3 files (greening has exactly 3)
+    fresh.draw_button.click()
+    assert "wb-ok" in fresh.status._dom_classes, fresh.status.text
+    assert len(fresh.files_table.rows) == 9 and len(fresh.allocation_table.rows) == 3
+    line = ("按每单位至少 3 件，共 3 个单位，样本量由 3 增至 9 · "
+            "Raised from 3 to 9: at least 3 per department across 3 departments")
+    assert line in fresh.draw_info.value and "n = 9" in fresh.draw_info.value
+    fresh.i18n.set_language("en")
+    assert line in fresh.draw_info.value                                     # the same bilingual line in English
+    fresh.i18n.set_language("zh")
+    fresh.min_per.value = 2
+    fresh.draw_button.click()                                                # 3 asked, 2 x 3 = 6 drawn
+    assert "样本量由 3 增至 6" in fresh.draw_info.value and "at least 2 per department across 3 departments" in fresh.draw_info.value
+    fresh.size.value = 9
+    fresh.draw_button.click()                                                # 9 asked, 9 drawn: nothing to explain
+    assert len(fresh.files_table.rows) == 9
+    assert "wb-review-size-raised" not in fresh.draw_info.value and "增至" not in fresh.draw_info.value
+
+
+def test_picking_an_older_sample_shows_its_allocation(desk):
+    fresh = review.build(url=desk.url, i18n=I18n(lang="zh"))
+    fresh.reviewer.value = "王评查"
+    fresh.method.value = "stratified"
+    fresh.size.value = 12
+    fresh.draw_button.click()
+    older, older_rows = fresh.sample_id, [dict(r) for r in fresh.allocation_table.rows]
+    assert sum(r["drawn"] for r in older_rows) == 12
+    fresh.method.value = "risk"
+    fresh.size.value = 4
+    fresh.draw_button.click()
+    newer = fresh.sample_id
+    assert sum(r["drawn"] for r in fresh.allocation_table.rows) == 4 and shown(fresh.weights_box)
+    fresh.samples_table.select(older)
+    assert fresh.sample_id == older
+    assert fresh.allocation_table.rows == older_rows                         # the picked sample's, not the last draw's
+    assert not shown(fresh.weights_box)                                       # a stratified sample has no weights
+    assert f"当前样本 {older}</b>" in fresh.draw_info.value and "n = 12" in fresh.draw_info.value
+    assert len(fresh.files_table.rows) == 12
+    other = review.build(url=desk.url, i18n=I18n(lang="en"))                  # a new tab: nothing drawn there
+    other.samples_table.select(newer)
+    assert sum(r["drawn"] for r in other.allocation_table.rows) == 4 and shown(other.weights_box)
+    assert "Current sample" in other.draw_info.value and "Risk-weighted" in other.draw_info.value
+
+
+def test_a_sample_stored_without_an_allocation_gets_it_counted_from_its_items(desk):
+    from sqlalchemy.orm.attributes import flag_modified
+
+    from workbench.errors import InputError
+    from workbench.review import service
+    from workbench.store import models, session_scope
+
+    drawn = service.draw_sample(name="old", method="simple", seed=5, size=7, created_by="王评查", url=desk.url)
+    with session_scope(desk.url) as s:
+        record = s.get(models.ReviewSample, drawn["id"])
+        record.params = {k: v for k, v in record.params.items() if k != "allocation"}
+        flag_modified(record, "params")
+    stored = service.sample_allocation(drawn["id"], url=desk.url)
+    expected = {r["stratum"]: r["drawn"] for r in drawn["allocation"] if r["drawn"]}
+    assert {r["stratum"]: r["drawn"] for r in stored["allocation"]} == expected
+    assert all(r["population"] is None for r in stored["allocation"])
+    with pytest.raises(InputError, match="no sample"):
+        service.sample_allocation(10**6, url=desk.url)

@@ -180,6 +180,33 @@ def list_samples(url: str | None = None) -> list[dict[str, Any]]:
                  "created_by": r.created_by, "created_at": r.created_at.isoformat(sep=" "), "status": r.status} for r in rows]
 
 
+def sample_allocation(sample_id: int, url: str | None = None) -> dict[str, Any]:
+    """A stored sample as its draw showed it: method, seed, size, parameters, allocation and weights.
+
+    The allocation is the one stored with the sample's parameters; a sample
+    stored without one gets it counted from its items (files drawn per
+    department; population and quota unknown).
+    """
+    with session_scope(url) as session:
+        record = session.get(models.ReviewSample, sample_id)
+        if record is None:
+            raise InputError("sample_id", f"no sample {sample_id}")
+        params = dict(record.params or {})
+        allocation = params.get("allocation")
+        if not allocation:
+            strata = session.exec(select(models.ReviewSampleItem.stratum)
+                                  .where(models.ReviewSampleItem.sample_id == sample_id)).all()
+            counts: dict[str, int] = {}
+            for stratum in strata:
+                counts[str(stratum or "")] = counts.get(str(stratum or ""), 0) + 1
+            allocation = [{"stratum": s, "population": None, "quota": None, "drawn": n} for s, n in sorted(counts.items())]
+            params["allocation"] = allocation
+        params.setdefault("weights", [])
+        return {"id": record.id, "name": record.name, "method": METHOD_OF_STORE.get(record.method, record.method),
+                "seed": record.seed, "size": record.size, "params": params,
+                "allocation": allocation, "weights": params["weights"]}
+
+
 def sample_files(sample_id: int, url: str | None = None) -> list[dict[str, Any]]:
     """The files of a sample with their pre-check findings and who has scored them."""
     with session_scope(url) as session:

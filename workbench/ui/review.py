@@ -19,7 +19,7 @@ from workbench.review import service
 from workbench.review.checklist import load_checklist
 from workbench.review.reports import to_csv, to_xlsx
 from workbench.review.scoring import Deduction, score
-from workbench.ui.common import Column, DataTable, I18n, ProgressBar, StatusBar, app_shell, label, safe_callback
+from workbench.ui.common import Column, DataTable, I18n, MessageKey, ProgressBar, StatusBar, app_shell, label, safe_callback
 
 MESSAGES = {
     "review_title": {"zh": "案卷评查台", "en": "Review desk 案卷评查台"},
@@ -82,6 +82,11 @@ MESSAGES = {
     "drawn_ok": {"zh": "已抽取样本 {id}：{size} 件（种子 {seed}）", "en": "Sample {id} drawn: {size} files (seed {seed})"},
     "verify_same": {"zh": "样本 {id} 复核一致：同一种子与参数抽出相同案卷", "en": "Sample {id} verified: the same seed and parameters give the same files"},
     "verify_diff": {"zh": "样本 {id} 复核不一致：总体已变化", "en": "Sample {id} differs on redraw: the population changed"},
+    # One bilingual line whenever the minimum per department raised the size asked for (numbers from the draw).
+    "size_raised": {"zh": "按每单位至少 {min} 件，共 {strata} 个单位，样本量由 {asked} 增至 {drawn} · "
+                          "Raised from {asked} to {drawn}: at least {min} per department across {strata} departments",
+                    "en": "按每单位至少 {min} 件，共 {strata} 个单位，样本量由 {asked} 增至 {drawn} · "
+                          "Raised from {asked} to {drawn}: at least {min} per department across {strata} departments"},
     "no_sample": {"zh": "请先抽取或选择样本", "en": "Draw or choose a sample first"},
     "no_file": {"zh": "请选择案卷", "en": "Choose a file"},
     "no_reviewer": {"zh": "请填写评查人", "en": "Enter the reviewer's name"},
@@ -162,6 +167,8 @@ class ReviewDesk:
         self.i18n = i18n or I18n()
         self.i18n.add(MESSAGES)
         self.checklist = load_checklist()
+        # grade names as message keys, so a status line naming a grade follows a language switch
+        self.i18n.add({f"review_grade_{g.code}": {"zh": g.zh, "en": f"{g.en} {g.zh}"} for g in self.checklist.grades})
         self.status = StatusBar(self.i18n)
         self.sample_id: int | None = None
         self.file_view: dict[str, Any] | None = None
@@ -169,7 +176,7 @@ class ReviewDesk:
         self.report = None
         self.progress = ProgressBar(self.i18n)
         self.departments: dict[str, tuple[str, str]] = {}
-        self._drawn: dict[str, Any] | None = None   # the last sample drawn here (its summary line follows the language)
+        self._drawn: dict[str, Any] | None = None   # the sample whose draw is shown: the last drawn here or the one picked
         t = self.i18n
         self.reviewer = t.bind(t.bind(widgets.Text(layout=widgets.Layout(width="360px")), "description", "reviewer"), "placeholder", "reviewer_hint")
         self.reviewer.add_class("wb-review-reviewer")
@@ -331,11 +338,16 @@ class ReviewDesk:
         t = self.i18n.t
         params = sample["params"]
         method = self._method_name(sample["method"])
-        text = [f"<b>{html.escape(t('method'))}</b>: {html.escape(method)} · {html.escape(t('seed'))} {sample['seed']}"
-                f" · n = {sample['size']} / N = {params['population']}"]
+        text = [f"<b>{html.escape(t('current_sample'))} {sample['id']}</b> {html.escape(str(sample.get('name') or ''))} · "
+                f"<b>{html.escape(t('method'))}</b>: {html.escape(method)} · {html.escape(t('seed'))} {sample['seed']}"
+                f" · n = {sample['size']} / N = {params.get('population', '?')}"]
         formula = params.get("formula")
         if formula:
             text.append(f"<pre class='wb-review-formula'>{html.escape(formula)}</pre>")
+        asked, drawn, minimum = params.get("size"), sample["size"], params.get("min_per_stratum")
+        if asked is not None and minimum is not None and drawn > asked:
+            raised = t("size_raised", min=minimum, strata=len(params.get("allocation") or []), asked=asked, drawn=drawn)
+            text.append(f"<span class='wb-review-size-raised'>{html.escape(raised)}</span>")
         self.draw_info.value = "<br>".join(text)
 
     def verify(self) -> dict[str, Any]:
@@ -344,8 +356,10 @@ class ReviewDesk:
 
             raise InputError(self.i18n.t("current_sample"), self.i18n.t("no_sample"))
         result = service.redraw(self.sample_id, url=self.url)
-        key = "verify_same" if result["same"] else "verify_diff"
-        (self.status.ok if result["same"] else self.status.error)(self.i18n.t(key, id=self.sample_id))
+        if result["same"]:
+            self.status.say("ok", "verify_same", id=self.sample_id)      # follows the language
+        else:
+            self.status.say("error", "verify_diff", id=self.sample_id)
         return result
 
     def refresh_samples(self) -> None:
@@ -360,6 +374,8 @@ class ReviewDesk:
             self.file_view, self.lines = None, []   # a file of another sample is not edited under this one
             self.lines_box.children = []
         self.sample_id = int(key)
+        if self._drawn is None or self._drawn.get("id") != self.sample_id:
+            self._show_draw(service.sample_allocation(self.sample_id, url=self.url))   # the picked sample's allocation
         self.refresh_files()
 
     # ------------------------------------------------------------------ score
@@ -595,8 +611,9 @@ class ReviewDesk:
         result = service.save_score(v["sample_id"], v["case_id"], who, self.deductions(), v.get("version"),
                                     comment=self.overall_comment.value, final=final, url=self.url, checklist=self.checklist)
         v["version"] = result["version"]
-        grade = result["grade_zh"] if self.i18n.lang == "zh" else result["grade_en"]
-        self.status.ok(self.i18n.t("saved", case=v["case_id"], total=f"{result['total']:g}", grade=grade, reviewer=who))
+        grade = f"review_grade_{result['grade']}"
+        grade = MessageKey(grade) if grade in self.i18n.messages else result["grade_zh"]
+        self.status.say("ok", "saved", case=v["case_id"], total=f"{result['total']:g}", grade=grade, reviewer=who)  # follows the language
         self._refresh_files_keep(self.files_table.selected)
         return result
 
