@@ -22,6 +22,12 @@ A report whose rules cannot be evaluated (an unknown category in old data, a
 rulebook problem) is kept, with status ``received``, no classification and a
 ``classify_failed`` event saying why; ``problem_of`` gives the message.
 
+Report numbers (R<year>-<6 digits>, unique in the store) are chosen inside the
+intake's transaction while it holds a numbering lock (PostgreSQL advisory lock,
+SQLite write lock), so desks filing at the same moment get distinct numbers; if
+another writer (an import) took the number anyway, the whole intake is rolled
+back and run again with a fresh number (``INTAKE_ATTEMPTS`` times at most).
+
 Times are naive county-local datetimes (Asia/Shanghai), as the store keeps them.
 
 Messages: every refusal a person can get carries a :class:`Message` (a key of
@@ -35,11 +41,15 @@ console renders ``Message.render(i18n.t)`` in its current language
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from workbench.errors import InputError, WorkbenchError
@@ -52,6 +62,8 @@ SEVERITIES = ("general", "composite", "major")
 OVERRIDE_FIELDS = ("severity", "lead", "assist", "coordination_level", "escalate_to", "handle_within_hours")
 MIN_REASON_CHARS = 4
 ESCALATION_TARGETS = ["community", "county_leaders"]
+INTAKE_ATTEMPTS = 8  # an intake whose number another writer took is tried again, with a fresh number, up to this often
+NUMBER_LOCK_SPACE = 0x5742  # PostgreSQL advisory lock key space of report numbering ("WB"); the second key is the year
 
 # Which statuses each action may start from.
 ALLOWED_FROM = {
@@ -154,6 +166,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "triage_not_time": {"zh": "受理时间应为日期时间", "en": "the received time 受理时间 must be a date-time"},
     "triage_future_time": {"zh": "受理时间 {value} 晚于现在", "en": "the received time 受理时间 {value} is in the future"},
     "triage_bad_people": {"zh": "影响人数应为 ≥ 0 的整数，而不是 {value}", "en": "people affected 影响人数 must be a whole number ≥ 0, not {value}"},
+    "triage_number_busy": {
+        "zh": "其他席位正在同时登记事件，{attempts} 次分配事件编号均未成功，本次未保存。请稍后再提交。",
+        "en": "other desks were filing reports at the same moment and no report number 事件编号 could be given in {attempts} tries; "
+              "nothing was saved. Submit it again in a moment.",
+    },
     "triage_unknown_flags": {"zh": "未知情形 {flags}；可选：{known}", "en": "unknown circumstance(s) 情形 {flags}; known: {known}"},
 }
 
@@ -268,14 +285,31 @@ def intake(form: dict, who: str, at: dt.datetime | None = None, url: str | None 
     """
     at = at or now()
     fields = _validate_form(form, at)
-    with session_scope(url) as s:
-        report = Report(number=_next_number(s, fields["received_at"]), status="received", **fields)
-        s.add(report)
-        s.flush()
-        _event(s, report, who, "receive", None, "received", at, note=fields.get("description"))
-        problem = _classify_into(s, report, who, at, engine)
-        s.flush()
-        return IntakeResult(report.id, report.number, problem is None, _str(problem), problem)
+    taken: str | None = None  # a number another writer took while this attempt ran
+    for attempt in range(1, INTAKE_ATTEMPTS + 1):
+        number = None
+        try:
+            with session_scope(url) as s:
+                _lock_numbering(s, fields["received_at"].year)
+                number = _next_number(s, fields["received_at"], after=taken)
+                report = Report(number=number, status="received", **fields)
+                s.add(report)
+                s.flush()
+                _event(s, report, who, "receive", None, "received", at, note=fields.get("description"))
+                problem = _classify_into(s, report, who, at, engine)
+                s.flush()
+                result = IntakeResult(report.id, report.number, problem is None, _str(problem), problem)
+            return result
+        except IntegrityError as exc:
+            # The whole transaction was rolled back (nothing of this attempt is kept). Try again with a
+            # fresh number only if the cause was the number being taken; any other conflict is raised.
+            if number is None or not _number_taken(number, url):
+                raise
+            taken = number
+            if attempt == INTAKE_ATTEMPTS:
+                raise TriageError("triage_number_busy", attempts=INTAKE_ATTEMPTS) from exc
+            time.sleep(random.uniform(0, 0.05 * attempt))  # desks racing without the lock spread out
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def reclassify(report_id: int, who: str, at: dt.datetime | None = None, url: str | None = None, engine=None) -> IntakeResult:
@@ -391,11 +425,44 @@ def _validate_form(form: dict, at: dt.datetime) -> dict:
     }
 
 
-def _next_number(s: Session, received_at: dt.datetime) -> str:
+def _next_number(s: Session, received_at: dt.datetime, after: str | None = None) -> str:
+    """R<year>-<6 digits>: one above the highest number of that year (and above ``after``, a number found taken).
+
+    Imported reports keep their own numbers (workbench/store/importing.py), so numbers of the year that
+    do not end in digits are passed over rather than parsed. Called under ``_lock_numbering``.
+    """
     prefix = f"R{received_at.year}-"
-    last = s.exec(select(func.max(Report.number)).where(Report.number.like(f"{prefix}%"))).one()
-    n = int(last.split("-")[1]) + 1 if last else 1
+    candidates = s.exec(
+        select(Report.number).where(Report.number.like(f"{prefix}%"))
+        .order_by(func.length(Report.number).desc(), Report.number.desc()).limit(50)
+    ).all()
+    n = next((int(c[len(prefix):]) for c in candidates if c[len(prefix):].isdigit()), 0) + 1
+    if after and after.startswith(prefix) and after[len(prefix):].isdigit():
+        n = max(n, int(after[len(prefix):]) + 1)
     return f"{prefix}{n:06d}"
+
+
+def _lock_numbering(s: Session, year: int) -> None:
+    """Let one intake at a time choose a number, until its transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock per year (released at commit or rollback).
+    SQLite: take the database's write lock now (BEGIN IMMEDIATE) instead of at the INSERT, so
+    the highest number read is still the highest when the report is written. Other writers of
+    report numbers (imports) do not take this lock; ``intake`` retries if one got there first.
+    """
+    connection = s.connection()
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:space, :year)"), {"space": NUMBER_LOCK_SPACE, "year": year})
+    elif dialect == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if not getattr(raw, "in_transaction", True):  # pysqlite begins only at the first write: begin now
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _number_taken(number: str, url: str | None) -> bool:
+    with session_scope(url) as s:
+        return s.exec(select(Report.id).where(Report.number == number)).first() is not None
 
 
 # --------------------------------------------------------------------------- workflow

@@ -1,15 +1,20 @@
 """The triage service (workbench/triage.py): intake, the workflow's rules, overrides, overdue, dashboard."""
 
 import datetime as dt
+import os
+import threading
+import uuid
 
 import pytest
+from sqlalchemy import create_engine, func, text
 from sqlmodel import select
 
 from workbench import triage as service
 from workbench.engine import get_engine
 from workbench.errors import InputError
-from workbench.store import StaleRecordError, session_scope
-from workbench.store.models import AuditLog, Report
+from workbench.store import StaleRecordError, dispose_engines, session_scope
+from workbench.store.db import engine_url
+from workbench.store.models import AuditLog, Department, Report, ReportEvent
 
 from .conftest import NOW
 
@@ -191,3 +196,125 @@ def test_why_a_report_is_unclassified_is_kept_by_key(db_url):
     assert result.problem == str(result.message)
     assert service.problem_message(result.report_id, db_url) == result.message   # read back from the stored event
     assert service.problem_message(intake(db_url).report_id, db_url) is None
+
+
+# --------------------------------------------------------------------------- several desks at once
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def shared_url(request):
+    """One store several desks write to: the SQLite file of ``db_url``, or a fresh PostgreSQL database.
+
+    PostgreSQL as in tests/store/conftest.py: WORKBENCH_TEST_PG_URL names the server; without it the
+    test is skipped, but fails when CI_REQUIRE_PG is set.
+    """
+    if request.param == "sqlite":
+        yield request.getfixturevalue("db_url")
+        return
+    server = os.environ.get("WORKBENCH_TEST_PG_URL")
+    if not server:
+        if os.environ.get("CI_REQUIRE_PG"):
+            pytest.fail("CI_REQUIRE_PG is set but WORKBENCH_TEST_PG_URL is not: no PostgreSQL server was started")
+        pytest.skip("WORKBENCH_TEST_PG_URL not set (no PostgreSQL server); CI sets CI_REQUIRE_PG and fails instead")
+    from workbench.store.migrate import upgrade
+
+    name = f"wb_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(engine_url(server), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        upgrade(url)
+        with session_scope(url) as s:
+            for code, d in get_engine().rulebook.departments.items():
+                s.add(Department(code=code, name_zh=d.name_zh, name_en=d.name_en, kind=d.kind))
+        yield url
+    finally:
+        dispose_engines()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+DESKS, REPORTS_PER_DESK = 6, 3
+
+
+def test_desks_filing_at_the_same_moment_all_succeed_with_distinct_numbers(shared_url):
+    start = threading.Barrier(DESKS)
+    results: dict[tuple[int, int], service.IntakeResult] = {}
+    errors: list[BaseException] = []
+
+    def desk(i: int) -> None:
+        start.wait()
+        for k in range(REPORTS_PER_DESK):
+            form = {"source": "hotline", "category": "street_vending", "description": f"desk {i} report {k}"}
+            try:
+                results[(i, k)] = service.intake(form, f"desk-{i}", at=NOW, url=shared_url)
+            except BaseException as exc:  # noqa: BLE001 - collected and shown below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=desk, args=(i,)) for i in range(DESKS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads)
+    assert errors == []
+    total = DESKS * REPORTS_PER_DESK
+    numbers = [r.number for r in results.values()]
+    assert len(results) == total and len(set(numbers)) == total
+    assert sorted(numbers) == [f"R2026-{n:06d}" for n in range(1, total + 1)]   # the format kept, no gaps
+    with session_scope(shared_url) as s:
+        assert s.exec(select(func.count()).select_from(Report)).one() == total
+        assert s.exec(select(func.count()).select_from(ReportEvent)).one() == 2 * total   # nothing left of a failed try
+    for (i, k), result in results.items():
+        report = service.get_report(result.report_id, shared_url)
+        assert report.number == result.number and report.description == f"desk {i} report {k}"
+        assert result.classified and report.status == "filed"
+        events = service.history(result.report_id, shared_url)
+        assert [(e["action"], e["who"], e["to_status"]) for e in events] == [
+            ("receive", f"desk-{i}", "received"), ("classify", "engine", "filed")]
+        assert events[0]["note"] == f"desk {i} report {k}"
+
+
+def test_a_number_taken_by_another_writer_is_retried_and_the_report_kept(db_url, monkeypatch):
+    first = intake(db_url, description="first")
+    real_next_number = service._next_number
+    calls = []
+
+    def stale_then_real(s, received_at, after=None):
+        calls.append(after)
+        if len(calls) == 1:   # read before the other report was committed, as a writer without the lock would
+            return first.number
+        return real_next_number(s, received_at, after=after)
+
+    monkeypatch.setattr(service, "_next_number", stale_then_real)
+    second = intake(db_url, description="second")
+    assert calls == [None, first.number]
+    assert second.number == "R2026-000002" and second.classified
+    assert [e["action"] for e in service.history(second.report_id, db_url)] == ["receive", "classify"]
+    assert [e["action"] for e in service.history(first.report_id, db_url)] == ["receive", "classify"]
+    assert service.get_report(first.report_id, db_url).description == "first"
+    assert [r["number"] for r in service.queue(status=None, at=NOW, url=db_url)] == ["R2026-000002", "R2026-000001"]
+
+
+def test_a_number_taken_every_time_gives_up_with_a_message_and_stores_nothing(db_url, monkeypatch):
+    first = intake(db_url)
+    monkeypatch.setattr(service, "_next_number", lambda s, received_at, after=None: first.number)
+    monkeypatch.setattr(service.time, "sleep", lambda seconds: None)
+    with pytest.raises(service.TriageError) as caught:
+        intake(db_url)
+    message = service.message_of(caught.value)
+    assert message == service.Message("triage_number_busy", {"attempts": service.INTAKE_ATTEMPTS})
+    assert "nothing was saved" in message.text("en") and "本次未保存" in message.text("zh")
+    assert [r["number"] for r in service.queue(status=None, at=NOW, url=db_url)] == [first.number]
+    with session_scope(db_url) as s:
+        assert s.exec(select(func.count()).select_from(ReportEvent)).one() == 2
+
+
+def test_imported_numbers_of_another_shape_do_not_stop_the_numbering(db_url):
+    with session_scope(db_url) as s:   # as workbench/store/importing.py stores them: the spreadsheet's own numbers
+        for number in ("R2026-000041", "R2026-IMP-7", "R2025-000900"):
+            s.add(Report(number=number, source="hotline", category="street_vending", received_at=NOW, status="received"))
+    assert intake(db_url).number == "R2026-000042"
+    assert intake(db_url, received_at=dt.datetime(2025, 12, 31, 23, 0)).number == "R2025-000901"
