@@ -48,31 +48,11 @@ def review_db(tmp_path_factory):
 
 
 @pytest.fixture
-def review_pg():
+def review_pg(pg_database):
     """The same county in a fresh PostgreSQL database (WORKBENCH_TEST_PG_URL; CI_REQUIRE_PG makes its absence a failure)."""
-    import os
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
-    from workbench.store.db import dispose_engines, engine_url
-
-    server = os.environ.get("WORKBENCH_TEST_PG_URL")
-    if not server:
-        if os.environ.get("CI_REQUIRE_PG"):
-            pytest.fail("CI_REQUIRE_PG is set but WORKBENCH_TEST_PG_URL is not: no PostgreSQL server was started")
-        pytest.skip("WORKBENCH_TEST_PG_URL not set (no PostgreSQL server); CI sets CI_REQUIRE_PG and fails instead")
-    name = f"wb_review_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(engine_url(server), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = server.rsplit("/", 1)[0] + f"/{name}"
-    seed_county(url)
-    yield url
-    dispose_engines()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with pg_database("wb_review") as url:
+        seed_county(url)
+        yield url
 
 
 def seed_county(url):

@@ -9,41 +9,19 @@ passes without having run them.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from workbench.store.db import dispose_engines, engine_url
+from workbench.store.db import dispose_engines
 
 ANCHOR = dt.date(2026, 6, 30)  # fixed: the demo never reads the clock in tests
 
 
-def _pg_server_url() -> str:
-    url = os.environ.get("WORKBENCH_TEST_PG_URL")
-    if not url:
-        if os.environ.get("CI_REQUIRE_PG"):
-            pytest.fail("CI_REQUIRE_PG is set but WORKBENCH_TEST_PG_URL is not: no PostgreSQL server was started "
-                        "(scripts/test starts one when Debian's postgresql package is installed)")
-        pytest.skip("WORKBENCH_TEST_PG_URL not set (no PostgreSQL server); CI sets CI_REQUIRE_PG and fails instead")
-    return url
-
-
 @pytest.fixture
-def pg_url():
+def pg_url(pg_database):
     """A fresh, empty PostgreSQL database on the test server, dropped afterwards."""
-    server = _pg_server_url()
-    name = f"wb_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(engine_url(server), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = server.rsplit("/", 1)[0] + f"/{name}"
-    yield url
-    dispose_engines()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with pg_database() as url:
+        yield url
 
 
 @pytest.fixture

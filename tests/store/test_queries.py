@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from workbench.errors import InputError
 from workbench.store import models as m
 from workbench.store import queries as q
-from workbench.store.db import dispose_engines, engine_url, session_scope
+from workbench.store.db import dispose_engines, session_scope
 from workbench.store.demo import build_demo
 from workbench.store.migrate import upgrade
 
@@ -21,31 +21,16 @@ NOW = dt.datetime.combine(ANCHOR, dt.time(17, 30))
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def demo_url(request, tmp_path_factory):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('queries') / 'demo.db'}"
-        admin = name = None
-    else:
-        import os
-
-        server = os.environ.get("WORKBENCH_TEST_PG_URL")
-        if not server:
-            if os.environ.get("CI_REQUIRE_PG"):
-                pytest.fail("CI_REQUIRE_PG is set but WORKBENCH_TEST_PG_URL is not: no PostgreSQL server")
-            pytest.skip("WORKBENCH_TEST_PG_URL not set")
-        name = f"wb_test_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(engine_url(server), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = server.rsplit("/", 1)[0] + f"/{name}"
-    upgrade(url)
-    build_demo(url, seed=11, anchor=ANCHOR, cases=400, reports=300)
-    yield url
-    dispose_engines()
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def demo_url(request, tmp_path_factory, pg_database):
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('queries') / 'demo.db'}"
+            stack.callback(dispose_engines)
+        else:
+            url = stack.enter_context(pg_database())
+        upgrade(url)
+        build_demo(url, seed=11, anchor=ANCHOR, cases=400, reports=300)
+        yield url
 
 
 def _all(url, model):

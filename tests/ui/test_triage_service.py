@@ -1,19 +1,16 @@
 """The triage service (workbench/triage.py): intake, the workflow's rules, overrides, overdue, dashboard."""
 
 import datetime as dt
-import os
 import threading
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, func, text
+from sqlalchemy import func
 from sqlmodel import select
 
 from workbench import triage as service
 from workbench.engine import get_engine
 from workbench.errors import InputError
-from workbench.store import StaleRecordError, dispose_engines, session_scope
-from workbench.store.db import engine_url
+from workbench.store import StaleRecordError, session_scope
 from workbench.store.models import AuditLog, Department, Report, ReportEvent
 
 from .conftest import NOW
@@ -202,38 +199,20 @@ def test_why_a_report_is_unclassified_is_kept_by_key(db_url):
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def shared_url(request):
-    """One store several desks write to: the SQLite file of ``db_url``, or a fresh PostgreSQL database.
-
-    PostgreSQL as in tests/store/conftest.py: WORKBENCH_TEST_PG_URL names the server; without it the
-    test is skipped, but fails when CI_REQUIRE_PG is set.
-    """
+def shared_url(request, pg_database):
+    """One store several desks write to: the SQLite file of ``db_url``, or a fresh PostgreSQL database
+    (tests/conftest.py: skipped without WORKBENCH_TEST_PG_URL, failed when CI_REQUIRE_PG is set)."""
     if request.param == "sqlite":
         yield request.getfixturevalue("db_url")
         return
-    server = os.environ.get("WORKBENCH_TEST_PG_URL")
-    if not server:
-        if os.environ.get("CI_REQUIRE_PG"):
-            pytest.fail("CI_REQUIRE_PG is set but WORKBENCH_TEST_PG_URL is not: no PostgreSQL server was started")
-        pytest.skip("WORKBENCH_TEST_PG_URL not set (no PostgreSQL server); CI sets CI_REQUIRE_PG and fails instead")
     from workbench.store.migrate import upgrade
 
-    name = f"wb_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(engine_url(server), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = server.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    with pg_database() as url:
         upgrade(url)
         with session_scope(url) as s:
             for code, d in get_engine().rulebook.departments.items():
                 s.add(Department(code=code, name_zh=d.name_zh, name_en=d.name_en, kind=d.kind))
         yield url
-    finally:
-        dispose_engines()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 DESKS, REPORTS_PER_DESK = 6, 3
