@@ -48,6 +48,11 @@ class ServeOptions:
     extra: list[str] = field(default_factory=list)
 
 
+
+def new_token() -> str:
+    """A random access token that is safe on a command line and in a URL (never starts with "-")."""
+    return secrets.token_hex(16)
+
 def default_notebooks_dir() -> Path:
     """notebooks/ of the current directory, else of the source checkout this package runs from."""
     here = Path.cwd() / "notebooks"
@@ -69,7 +74,7 @@ def check_options(opts: ServeOptions) -> ServeOptions:
             raise InputError("--no-token", f"only allowed when serving on 127.0.0.1 (this server would listen on {opts.ip}); drop --no-token or --ip")
         opts.token = ""
     elif not opts.token:
-        opts.token = secrets.token_urlsafe(24)
+        opts.token = new_token()
     return opts
 
 
@@ -185,13 +190,13 @@ class BackgroundServer:
         import urllib.request
 
         self.port = free_port()
-        self.token = "" if no_token else secrets.token_urlsafe(18)
+        self.token = "" if no_token else new_token()
         self.db_url = db_url
         self.base_url = f"http://127.0.0.1:{self.port}/"
         workdir.mkdir(parents=True, exist_ok=True)
         self.log_path = workdir / "serve.log"
         cmd = [sys.executable, "-m", "workbench.cli", "serve", "--port", str(self.port), "--db", db_url, "--pool-size", str(pool_size)]
-        cmd += ["--no-token"] if no_token else ["--token", self.token]
+        cmd += ["--no-token"] if no_token else [f"--token={self.token}"]  # "=": a token may start with "-"
         if notebooks is not None:
             cmd += ["--notebooks", str(notebooks)]
         cmd += list(extra or [])

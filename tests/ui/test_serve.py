@@ -57,3 +57,12 @@ def test_a_busy_port_is_an_error_not_another_port():
 def test_cli_refuses_no_token_on_the_network(capsys):
     assert main(["serve", "--no-token", "--ip", "0.0.0.0"]) == 2
     assert "--no-token" in capsys.readouterr().err
+
+
+def test_generated_tokens_are_safe_on_a_command_line():
+    """A random URL-safe token once began with "-" and `--token <it>` was read as an option."""
+    from workbench.cli import build_parser
+    from workbench.serve import new_token
+
+    assert all(set(new_token()) <= set("0123456789abcdef") for _ in range(200))
+    assert build_parser().parse_args(["serve", "--token=-abc123"]).token == "-abc123"
