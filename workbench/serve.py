@@ -29,6 +29,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbench.config import settings
 from workbench.errors import InputError, WorkbenchError
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -55,10 +56,7 @@ def new_token() -> str:
 
 def default_notebooks_dir() -> Path:
     """notebooks/ of the current directory, else of the source checkout this package runs from."""
-    here = Path.cwd() / "notebooks"
-    if here.is_dir():
-        return here
-    return Path(__file__).resolve().parents[1] / "notebooks"
+    return settings().notebooks()
 
 
 def check_options(opts: ServeOptions) -> ServeOptions:
@@ -143,7 +141,7 @@ def serve(opts: ServeOptions) -> int:
         print(f"  token 令牌: {opts.token}", flush=True)
     else:
         print("  no token: only this machine can connect (127.0.0.1)", flush=True)
-    database = opts.db_url or os.environ.get("WORKBENCH_DB_URL")
+    database = opts.db_url or settings().db_url
     if database:
         print(f"  database:   {_redact(database)}", flush=True)
     print("  stop with Ctrl-C", flush=True)
@@ -202,7 +200,7 @@ class BackgroundServer:
         cmd += list(extra or [])
         env = dict(os.environ, WORKBENCH_DB_URL=db_url, WORKBENCH_LOG_DIR=str(workdir / "log"), PYTHONUNBUFFERED="1")
         with open(self.log_path, "w") as log:
-            self.process = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parents[1], env=env, stdout=log,
+            self.process = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + start_timeout
         while time.monotonic() < deadline:

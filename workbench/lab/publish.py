@@ -24,6 +24,7 @@ refused with a message.
 
 from __future__ import annotations
 
+from workbench.config import settings
 import datetime as dt
 import fcntl
 import os
@@ -187,9 +188,10 @@ def atomic_write(path: Path, text: str, pause: bool = True) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.chmod(tmp, mode)
-    if pause and os.environ.get(PAUSE_ENV):
-        print(f"publish: {tmp.name} written, pausing {os.environ[PAUSE_ENV]} s before replacing {path.name}", file=sys.stderr, flush=True)
-        time.sleep(float(os.environ[PAUSE_ENV]))
+    seconds = settings().test_publish_pause if pause else None
+    if seconds:
+        print(f"publish: {tmp.name} written, pausing {seconds} s before replacing {path.name}", file=sys.stderr, flush=True)
+        time.sleep(seconds)
     os.replace(tmp, path)
     directory = os.open(path.parent, os.O_RDONLY)
     try:

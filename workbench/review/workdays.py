@@ -9,19 +9,21 @@ Monday–Friday.
 
 from __future__ import annotations
 
+from workbench.config import settings
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
-HOLIDAYS_FILE = Path(__file__).resolve().parents[2] / "data" / "cn_holidays.yaml"
+def holidays_file() -> Path:
+    return settings().data() / "cn_holidays.yaml"
 
 
 @lru_cache(maxsize=4)
 def calendar(path: str | None = None) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
     """(holidays, make-up working days) from the holiday table; empty if the file is absent."""
-    file = Path(path) if path else HOLIDAYS_FILE
+    file = Path(path) if path else holidays_file()
     if not file.exists():
         return frozenset(), frozenset()
     data = YAML(typ="safe").load(file.read_text(encoding="utf-8")) or {}

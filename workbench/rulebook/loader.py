@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from workbench.config import settings
 from workbench.errors import Problem, RuleBookError
 from workbench.rulebook.yamlsource import bad_date_line, line_of, plain
 from workbench.rulebook.model import (
@@ -58,10 +58,7 @@ CJK_RANGE = re.compile(r"\[[^\]]*[\u3400-\u9fff]-[\u3400-\u9fff][^\]]*\]")
 
 def default_rules_dir() -> Path:
     """``$WORKBENCH_RULES_DIR`` or the project's ``rules/``."""
-    env = os.environ.get("WORKBENCH_RULES_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "rules"
+    return settings().rules()
 
 
 def rule_files(root: Path) -> list[Path]:

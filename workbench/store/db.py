@@ -12,7 +12,6 @@ or not at all. A concurrent change to the same record surfaces as
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, create_engine
 
+from workbench.config import Settings, settings
 from workbench.errors import WorkbenchError
 
 __all__ = ["engine_url", "get_engine", "session_scope", "resolve_url", "default_url", "StaleRecordError", "dispose_engines"]
@@ -50,14 +50,12 @@ class StaleRecordError(WorkbenchError):
 
 
 def default_url() -> str:
-    """SQLite file var/workbench.db under the repository root, or under the cwd when installed."""
-    package_root = Path(__file__).resolve().parents[2]
-    base = package_root if (package_root / "pyproject.toml").exists() and (package_root / "workbench").is_dir() else Path.cwd()
-    return f"sqlite:///{base / 'var' / 'workbench.db'}"
+    """SQLite file workbench.db under the var folder (WORKBENCH_VAR_DIR, else var/ of the checkout or cwd)."""
+    return Settings(db_url=None).database_url()
 
 
 def resolve_url(url: str | None = None) -> str:
-    return url or os.environ.get(ENV_URL) or default_url()
+    return url or settings().database_url()
 
 
 _engines: dict[str, Engine] = {}

@@ -18,6 +18,7 @@ wall clock except the default anchor (today); tests pass a fixed anchor.
 
 from __future__ import annotations
 
+from workbench.config import settings
 import bisect
 import datetime as dt
 import json
@@ -35,10 +36,11 @@ from workbench.errors import WorkbenchError
 from workbench.store import models as m
 from workbench.store.db import get_engine
 
-__all__ = ["build_demo", "demo_present", "load_departments", "DemoSummary", "DEFAULT_SEED", "DATA_DIR", "case_for_engine"]
+__all__ = ["build_demo", "demo_present", "load_departments", "DemoSummary", "DEFAULT_SEED", "demo_data_dir", "case_for_engine"]
 
 DEFAULT_SEED = 3112  # 双牌 (431123) — any fixed number will do
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
+def demo_data_dir() -> Path:
+    return settings().data() / "demo"
 PENALTIES = ("warning", "confiscation", "permit_revocation", "qualification_downgrade", "suspension", "closure",
              "practice_restriction", "detention")
 MITIGATING = ("eliminated_harm", "confessed_unknown", "meritorious", "coerced")
@@ -92,8 +94,8 @@ def build_demo(url: str | None = None, *, seed: int = DEFAULT_SEED, anchor: dt.d
     from workbench.engine import get_engine as get_decision_engine
 
     engine = get_decision_engine(rules_dir) if rules_dir else get_decision_engine()
-    county = _load_yaml(Path(data_dir or DATA_DIR) / "county.yaml")
-    names = _load_yaml(Path(data_dir or DATA_DIR) / "names.yaml")
+    county = _load_yaml(Path(data_dir or demo_data_dir()) / "county.yaml")
+    names = _load_yaml(Path(data_dir or demo_data_dir()) / "names.yaml")
     sizes = county["sizes"]
     gen = _Generator(engine, county, names, seed, anchor)
     summary = DemoSummary(seed=seed, anchor=anchor, rules_version=engine.rulebook.version)

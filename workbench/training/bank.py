@@ -21,6 +21,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from workbench.config import settings
 from workbench.errors import InputError, Problem, RuleBookError, WorkbenchError
 from workbench.rulebook.yamlsource import bad_date_line, line_of as _line, plain as _plain
 
@@ -151,7 +152,7 @@ class Bank:
 
 
 def default_scenarios_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "data" / "scenarios"
+    return settings().scenarios()
 
 
 def load_bank(directory: str | Path | None = None, rules_dir: str | Path | None = None, check_engine: bool = True) -> Bank:

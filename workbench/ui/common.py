@@ -78,6 +78,7 @@ Layout and CSS::
 
 from __future__ import annotations
 
+from workbench.config import settings, voila_preheated
 import html
 import itertools
 import logging
@@ -142,7 +143,7 @@ class I18n:
         self.messages: dict[str, dict[str, str]] = dict(COMMON)
         if messages:
             self.add(messages)
-        lang = lang or os.environ.get("WORKBENCH_LANG", "zh")
+        lang = lang or settings().lang
         self.lang = lang if lang in LANGUAGES else "zh"
         self.switching = False
         self._bindings: list[_Binding] = []
@@ -346,13 +347,7 @@ def safe_callback(fn: Callable, status: StatusBar, i18n: I18n | None = None) -> 
 
 def log_file() -> Path | None:
     """Where UI errors are logged: $WORKBENCH_LOG_DIR/ui.log, else var/log/ui.log of a source checkout."""
-    env = os.environ.get("WORKBENCH_LOG_DIR")
-    if env:
-        return Path(env) / "ui.log"
-    repo = Path(__file__).resolve().parents[2]
-    if (repo / "pyproject.toml").exists():
-        return repo / "var" / "log" / "ui.log"
-    return None
+    return settings().logs() / "ui.log"
 
 
 def _setup_logging() -> None:
@@ -722,7 +717,7 @@ def wait_for_voila_request() -> None:
     before this call would be as old as the kernel. Outside Voila's preheating
     (tests, nbval, plain Voila) it returns at once.
     """
-    if os.environ.get("VOILA_PREHEAT", "False") == "False":
+    if not voila_preheated():
         return
     try:
         from voila.utils import wait_for_request

@@ -11,11 +11,11 @@ object, so tests can drive the widgets without a browser.
 
 from __future__ import annotations
 
+from workbench.config import settings
 import base64
 import datetime as dt
 import html
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -246,7 +246,7 @@ class TrainingRoom:
         self.url = url
         self.i18n = i18n or I18n()
         self.i18n.add(MESSAGES)
-        self.scenarios_dir = scenarios_dir or os.environ.get("WORKBENCH_SCENARIOS_DIR") or None
+        self.scenarios_dir = scenarios_dir or settings().scenarios_dir or None
         self.engine = get_engine()
         self.status = StatusBar()
         # A broken scenario file must not close the room: keep the good scenarios, say what is wrong.
@@ -877,7 +877,7 @@ class TrainingRoom:
         self.chart.title = self.i18n.t("h_progress")
 
     def export(self) -> Path:
-        folder = Path(os.environ.get("WORKBENCH_EXPORT_DIR") or Path(__file__).resolve().parents[2] / "var" / "exports")
+        folder = settings().exports()
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"training-results-{dt.datetime.now():%Y%m%d-%H%M%S}.xlsx"
         self.progress.start(1, "working")
