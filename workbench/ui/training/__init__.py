@@ -5,7 +5,7 @@ that tests drive without a browser. Its texts are data: ``messages.yaml`` and ``
 """
 
 from workbench.training.grading import PROCEDURE_NAMES, SEVERITY_NAMES
-from workbench.ui.training.app import TrainingRoom, app, build
+from workbench.ui.training.room import TrainingRoom, app, build
 from workbench.ui.training.author_tab import AUTHOR_TEMPLATE
 from workbench.ui.training.messages import (
     CAPACITY_NAMES,
