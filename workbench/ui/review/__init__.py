@@ -14,7 +14,7 @@ One file per tab or panel, composed by ``app.py`` (ReviewDesk):
 - ``layout.py``: a table under its heading, show/hide; ``messages.yaml`` (read by ``messages.py``): the texts.
 """
 
-from workbench.ui.review.app import ReviewDesk, app, build
+from workbench.ui.review.desk import ReviewDesk, app, build
 from workbench.ui.review.messages import GRADE_NAMES, MESSAGES
 
 __all__ = ["GRADE_NAMES", "MESSAGES", "ReviewDesk", "app", "build"]

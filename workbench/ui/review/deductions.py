@@ -11,7 +11,7 @@ from workbench.errors import InputError, WorkbenchError
 from workbench.review.scoring import Deduction, score
 
 if TYPE_CHECKING:
-    from workbench.ui.review.app import ReviewDesk
+    from workbench.ui.review.desk import ReviewDesk
 
 
 class DeductionEditor:

@@ -14,7 +14,7 @@ from workbench.ui.common import Column, DataTable, label
 from workbench.ui.review.layout import section, show
 
 if TYPE_CHECKING:
-    from workbench.ui.review.app import ReviewDesk
+    from workbench.ui.review.desk import ReviewDesk
 
 
 class DrawTab:

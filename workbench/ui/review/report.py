@@ -16,7 +16,7 @@ from workbench.ui.review.layout import section, show
 from workbench.ui.review.messages import GRADE_NAMES
 
 if TYPE_CHECKING:
-    from workbench.ui.review.app import ReviewDesk
+    from workbench.ui.review.desk import ReviewDesk
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -16,7 +16,7 @@ from workbench.ui.review.layout import section, show
 from workbench.ui.review.messages import GRADE_NAMES
 
 if TYPE_CHECKING:
-    from workbench.ui.review.app import ReviewDesk
+    from workbench.ui.review.desk import ReviewDesk
 
 _DEDUCTION_FIELDS = ("item", "points", "count", "comment", "source", "status", "finding")
 

@@ -19,7 +19,7 @@ One file per tab or panel, composed by ``app.py``:
 - ``decision.py``: how one decision is shown; ``messages.yaml`` (read by ``messages.py``): the texts.
 """
 
-from workbench.ui.rule_lab.app import CSS_EXTRA, RuleLab, app, build
+from workbench.ui.rule_lab.lab import CSS_EXTRA, RuleLab, app, build
 from workbench.ui.rule_lab.messages import CIRCUMSTANCE_NAMES, MESSAGES
 from workbench.ui.rule_lab.rows import LevelRowEditor
 

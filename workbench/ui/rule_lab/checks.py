@@ -10,7 +10,7 @@ import ipywidgets as widgets
 from workbench.ui.common import label
 
 if TYPE_CHECKING:
-    from workbench.ui.rule_lab.app import RuleLab
+    from workbench.ui.rule_lab.lab import RuleLab
 
 
 class ChecksPanel:

@@ -11,7 +11,7 @@ from workbench.lab.drafts import Draft
 from workbench.ui.rule_lab.rows import LevelRowEditor
 
 if TYPE_CHECKING:
-    from workbench.ui.rule_lab.app import RuleLab
+    from workbench.ui.rule_lab.lab import RuleLab
 
 
 class GridEditor:

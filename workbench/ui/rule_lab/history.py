@@ -11,7 +11,7 @@ from workbench.lab import history as lab_history
 from workbench.ui.common import Column, DataTable, label
 
 if TYPE_CHECKING:
-    from workbench.ui.rule_lab.app import RuleLab
+    from workbench.ui.rule_lab.lab import RuleLab
 
 
 class HistoryTab:

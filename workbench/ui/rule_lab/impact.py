@@ -12,7 +12,7 @@ from workbench.ui.common import Column, DataTable, label
 from workbench.ui.rule_lab.decision import brief, decision_html, ticks
 
 if TYPE_CHECKING:
-    from workbench.ui.rule_lab.app import RuleLab
+    from workbench.ui.rule_lab.lab import RuleLab
 
 COUNTS = ("level", "fine_range", "procedure", "hearing_right", "any")
 

@@ -11,7 +11,7 @@ from workbench.lab.publish import PublishRefused, publish
 from workbench.ui.common import label
 
 if TYPE_CHECKING:
-    from workbench.ui.rule_lab.app import RuleLab
+    from workbench.ui.rule_lab.lab import RuleLab
 
 
 class PublishPanel:

@@ -18,7 +18,7 @@ from workbench.ui.rule_lab.decision import decision_html
 from workbench.ui.rule_lab.messages import CIRCUMSTANCE_NAMES
 
 if TYPE_CHECKING:
-    from workbench.ui.rule_lab.app import RuleLab
+    from workbench.ui.rule_lab.lab import RuleLab
 
 
 class ScenarioTab:
