@@ -1,4 +1,4 @@
-"""The triage service (workbench/triage.py): intake, the workflow's rules, overrides, overdue, dashboard."""
+"""The triage service (workbench/triage/): intake, the workflow's rules, overrides, overdue, dashboard."""
 
 import datetime as dt
 import threading
@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from workbench import triage as service
+from workbench.triage import receiving
 from workbench.engine import get_engine
 from workbench.errors import InputError
 from workbench.store import StaleRecordError, session_scope
@@ -258,7 +259,7 @@ def test_desks_filing_at_the_same_moment_all_succeed_with_distinct_numbers(share
 
 def test_a_number_taken_by_another_writer_is_retried_and_the_report_kept(db_url, monkeypatch):
     first = intake(db_url, description="first")
-    real_next_number = service._next_number
+    real_next_number = receiving._next_number
     calls = []
 
     def stale_then_real(s, received_at, after=None):
@@ -267,7 +268,7 @@ def test_a_number_taken_by_another_writer_is_retried_and_the_report_kept(db_url,
             return first.number
         return real_next_number(s, received_at, after=after)
 
-    monkeypatch.setattr(service, "_next_number", stale_then_real)
+    monkeypatch.setattr(receiving, "_next_number", stale_then_real)
     second = intake(db_url, description="second")
     assert calls == [None, first.number]
     assert second.number == "R2026-000002" and second.classified
@@ -279,7 +280,7 @@ def test_a_number_taken_by_another_writer_is_retried_and_the_report_kept(db_url,
 
 def test_a_number_taken_every_time_gives_up_with_a_message_and_stores_nothing(db_url, monkeypatch):
     first = intake(db_url)
-    monkeypatch.setattr(service, "_next_number", lambda s, received_at, after=None: first.number)
+    monkeypatch.setattr(receiving, "_next_number", lambda s, received_at, after=None: first.number)
     monkeypatch.setattr(service.time, "sleep", lambda seconds: None)
     with pytest.raises(service.TriageError) as caught:
         intake(db_url)
@@ -292,7 +293,7 @@ def test_a_number_taken_every_time_gives_up_with_a_message_and_stores_nothing(db
 
 
 def test_imported_numbers_of_another_shape_do_not_stop_the_numbering(db_url):
-    with session_scope(db_url) as s:   # as workbench/store/importing.py stores them: the spreadsheet's own numbers
+    with session_scope(db_url) as s:   # as workbench/importer/ stores them: the spreadsheet's own numbers
         for number in ("R2026-000041", "R2026-IMP-7", "R2025-000900"):
             s.add(Report(number=number, source="hotline", category="street_vending", received_at=NOW, status="received"))
     assert intake(db_url).number == "R2026-000042"
