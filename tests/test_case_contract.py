@@ -16,7 +16,11 @@ import pytest
 from sqlalchemy import select
 
 from workbench.engine import get_engine as get_decision_engine
-from workbench.engine.inputs import case_file_document, case_input_from_record, report_input_from_record
+from workbench.engine.inputs import (
+    case_file_document,
+    case_input_from_record,
+    report_input_from_record,
+)
 from workbench.store import models as m
 from workbench.store.db import dispose_engines, session_scope
 
@@ -27,7 +31,7 @@ SNAPSHOT = Path(__file__).parent / "fixtures" / "demo_county_answers.json"
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from workbench.store.demo import build_demo
+    from workbench.demo import build_demo
     from workbench.store.migrate import upgrade
 
     url = f"sqlite:///{tmp_path_factory.mktemp('contract') / 'demo.db'}"
@@ -81,106 +85,3 @@ def test_the_demo_county_answers_do_not_change(demo):
     expected = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
     assert len(got["cases"]) == len(expected["cases"]) and len(got["reports"]) == len(expected["reports"])
     assert got == expected
-
-
-# -- while the old copies exist (removed with them) --------------------------------------------------------------------
-
-
-def old_answers(cases, reports, engine) -> dict:
-    """``answers`` through the OLD code path (store.demo.case_for_engine, triage.engine_input)."""
-    from workbench import triage
-    from workbench.store.demo import case_for_engine
-
-    class Fake:
-        def decide(self, case):
-            return engine.decide(case)
-
-        def classify(self, report):
-            return engine.classify(report)
-
-    out: dict = {"cases": [], "reports": []}
-    for c in cases:
-        if c.status == "open":
-            continue
-        d = engine.decide(case_for_engine(_columns(c))).to_dict()
-        rng = d.get("fine_yuan") or {}
-        out["cases"].append([c.number, d.get("penalize"), d.get("reason"), d.get("level"), rng.get("min"), rng.get("max"),
-                             d.get("procedure"), d.get("hearing_right"), d.get("legal_review"), d.get("within_benchmark")])
-    for r in reports:
-        t = engine.classify(triage.engine_input(r)).to_dict()
-        out["reports"].append([r.number, t["severity"], t["lead"], list(t["assist"]), t["coordination_level"],
-                               list(t["escalate_to"]), float(t["handle_within_hours"]), t["due_at"]])
-    return out
-
-
-def test_old_copies_agree(demo):
-    from workbench import triage
-    from workbench.review import precheck
-    from workbench.store import importing
-    from workbench.store.demo import case_for_engine
-    from workbench.store.queries import case_file_dict
-
-    cases, reports = demo
-    engine = get_decision_engine()
-
-    class Recording:
-        rulebook = engine.rulebook
-
-        def __init__(self):
-            self.seen = []
-
-        def decide(self, case):
-            self.seen.append(case)
-            return engine.decide(case)
-
-        def classify(self, report):
-            self.seen.append(report)
-            return engine.classify(report)
-
-    departments = {d for d in engine.rulebook.departments}
-    officers = {o for c in cases for o in c.officers}
-    ctx = importing._Context(today=ANCHOR, book=engine.rulebook, departments=departments, officers=officers)
-    differ = {"import": 0, "precheck": 0, "case_file_dict": 0, "demo": 0}
-    for c in cases:
-        row = _columns(c)
-        new = case_input_from_record(c)
-        if case_for_engine(row) != new:
-            differ["demo"] += 1
-        assert case_for_engine(row, with_penalty=False) == case_input_from_record(c, with_penalty=False)
-        old_doc = case_file_dict(c)
-        if old_doc != case_file_document(c):
-            differ["case_file_dict"] += 1
-        if precheck.engine_case(precheck.parse_case_file(old_doc)) != new:
-            differ["precheck"] += 1
-        v = dict(row, party_name=row["party_name_masked"], party_id=row["party_id_masked"],
-                 department=row["department_code"])
-        rec = Recording()
-        importing._case_record(v, ctx, rec)
-        if rec.seen[-1] != new:
-            differ["import"] += 1
-    assert differ == {"import": 0, "precheck": 0, "case_file_dict": 0, "demo": 0}
-    report_differ = {"triage": 0, "import_input": 0, "import_answer": 0}
-    for r in reports:
-        row = _columns(r)
-        new = report_input_from_record(r)
-        if triage.engine_input(r) != new:
-            report_differ["triage"] += 1
-        v = dict(row, reporter=None)
-        rec = Recording()
-        importing._report_record(v, ctx, rec)
-        if rec.seen[-1] != new:
-            report_differ["import_input"] += 1
-        if engine.classify(rec.seen[-1]).to_dict() != engine.classify(new).to_dict():
-            report_differ["import_answer"] += 1
-    print("report mappings that differ from report_input_from_record:", report_differ)
-    assert report_differ["triage"] == 0 and report_differ["import_answer"] == 0
-    assert old_answers(cases, reports, engine) == answers(cases, reports, engine)
-
-
-def test_write_snapshot(demo):
-    import os
-    if not os.environ.get("WRITE_SNAPSHOT"):
-        pytest.skip("set WRITE_SNAPSHOT=1 to write it")
-    cases, reports = demo
-    SNAPSHOT.write_text(json.dumps(old_answers(cases, reports, get_decision_engine()), ensure_ascii=False) + "\n",
-                        encoding="utf-8")

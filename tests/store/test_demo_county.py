@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 
 import pytest
 from sqlalchemy import select, text
 
 from workbench.cli import main
+from workbench.demo import build_demo
 from workbench.engine import get_engine as get_decision_engine
+from workbench.engine.inputs import case_input_from_record
 from workbench.errors import WorkbenchError
 from workbench.store import models as m
 from workbench.store.db import get_engine, session_scope
-from workbench.store.demo import build_demo, case_for_engine
 from workbench.store.migrate import upgrade
-
-import datetime as dt
 
 ANCHOR = dt.date(2026, 6, 30)  # as in conftest.py
 SMALL = {"cases": 300, "reports": 120}  # as in conftest.py
@@ -98,7 +98,7 @@ def test_planted_defects_are_what_the_engine_sees(small_demo):
         cases = s.execute(select(m.CaseFile).where(m.CaseFile.status != "open")).scalars().all()
     for c in cases:
         row = {col.key: getattr(c, col.key) for col in m.CaseFile.__table__.columns}
-        d = engine.decide(case_for_engine(row)).to_dict()
+        d = engine.decide(case_input_from_record(row)).to_dict()
         kind = c.planted_defects[0] if c.planted_defects else None
         if kind == "time_barred":
             assert d["penalize"] is False and d["reason"] == "time_barred" and c.fine_yuan, c.number
@@ -127,7 +127,7 @@ def test_planted_defects_are_what_the_engine_sees(small_demo):
 def test_review_precheck_finds_exactly_the_planted_defects(small_demo):
     """The demo is made to be reviewed: the Review desk's pre-check must find what was planted, and nothing else."""
     precheck = pytest.importorskip("workbench.review.precheck")
-    from workbench.store.queries import case_file_dict
+    from workbench.engine.inputs import case_file_document
 
     url, _ = small_demo
     engine = get_decision_engine()
@@ -135,7 +135,7 @@ def test_review_precheck_finds_exactly_the_planted_defects(small_demo):
         cases = s.execute(select(m.CaseFile).where(m.CaseFile.status != "open")).scalars().all()
     missed, extra = [], []
     for c in cases:
-        found = {f.code for f in precheck.precheck(case_file_dict(c), engine=engine)}
+        found = {f.code for f in precheck.precheck(case_file_document(c), engine=engine)}
         missed += [(c.number, k) for k in set(c.planted_defects) - found]
         extra += [(c.number, k) for k in found - set(c.planted_defects)]
     assert missed == [] and extra == []

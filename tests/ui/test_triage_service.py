@@ -8,11 +8,11 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from workbench import triage as service
-from workbench.triage import receiving
 from workbench.engine import get_engine
 from workbench.errors import InputError
 from workbench.store import StaleRecordError, session_scope
 from workbench.store.models import AuditLog, Department, Report, ReportEvent
+from workbench.triage import receiving
 
 from .conftest import NOW
 

@@ -24,7 +24,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from workbench.store.importing import import_file
+    from workbench.importer import import_file
     from workbench.store.migrate import upgrade
 
     upgrade(args.db)

@@ -52,7 +52,7 @@ def run(args) -> int:
         print(f"{shown}: upgraded from revision {before} to {after}")
     else:
         print(f"{shown}: already at revision {after}; nothing to do")
-    from workbench.store.demo import DEFAULT_SEED, build_demo, demo_present, load_departments
+    from workbench.demo import DEFAULT_SEED, build_demo, demo_present, load_departments
 
     from workbench.errors import WorkbenchError
 

@@ -33,6 +33,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from workbench.engine.inputs import case_input_from_record
 from workbench.errors import WorkbenchError
 from workbench.rulebook.model import LEVELS, BenchmarkVersion, RuleBook
 from workbench.rulebook.pyeval import atoms
@@ -152,13 +153,12 @@ def load_cases(violation: str, db_url: str | None = None) -> list[StoredCase]:
     from sqlalchemy.exc import SQLAlchemyError
 
     from workbench.store import get_engine as store_engine
-    from workbench.store.demo import case_for_engine
     from workbench.store.models import CaseFile
 
     table = CaseFile.__table__
     engine = store_engine(db_url)
     try:
-        return _load_cases(engine, table, violation, case_for_engine)
+        return _load_cases(engine, table, violation, case_input_from_record)
     except SQLAlchemyError as exc:
         where = engine.url.render_as_string(hide_password=True)
         raise WorkbenchError(f"cannot read the case files in {where} ({type(exc).__name__}); "

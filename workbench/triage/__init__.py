@@ -46,8 +46,6 @@ console renders ``Message.render(i18n.t)`` in its current language
 
 from __future__ import annotations
 
-from __future__ import annotations
-
 import time  # noqa: F401  (service.time: tests make the intake's retry pause instant)
 
 from workbench.triage.base import (
@@ -62,14 +60,6 @@ from workbench.triage.base import (
     history_event,
     now,
     record_event,
-)
-from workbench.triage.receiving import (
-    IntakeResult,
-    classification_fields,
-    classify_report,
-    engine_input,
-    intake,
-    reclassify,
 )
 from workbench.triage.messages import (
     MESSAGES,
@@ -94,6 +84,14 @@ from workbench.triage.queries import (
     problem_message,
     problem_of,
     queue,
+)
+from workbench.triage.receiving import (
+    IntakeResult,
+    classification_fields,
+    classify_report,
+    engine_input,
+    intake,
+    reclassify,
 )
 from workbench.triage.workflow import (
     dispatch,

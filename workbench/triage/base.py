@@ -14,7 +14,12 @@ from sqlmodel import Session, select
 from workbench.engine import get_engine as get_decision_engine
 from workbench.store.audit import audit
 from workbench.store.models import OPEN_REPORT_STATUSES, Department, Report, ReportEvent
-from workbench.triage.messages import Terms, TriageError, TriageInputError, TriageStaleError
+from workbench.triage.messages import (
+    Terms,
+    TriageError,
+    TriageInputError,
+    TriageStaleError,
+)
 
 COUNTY_TZ = ZoneInfo("Asia/Shanghai")
 SEVERITIES = ("general", "composite", "major")

@@ -12,8 +12,6 @@ from workbench.store.models import OPEN_REPORT_STATUSES, Department, Report, Rep
 from workbench.triage.base import engine_of, now
 from workbench.triage.messages import Message, TriageInputError
 
-
-
 QUEUE_COLUMNS = (
     "id", "number", "received_at", "source", "category", "community", "severity", "lead", "assigned_to",
     "coordination_level", "status", "due_at", "overdue_hours", "overridden", "classified", "rules_version",

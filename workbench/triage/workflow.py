@@ -35,7 +35,6 @@ from workbench.triage.base import (
 from workbench.triage.messages import Terms, TriageError, TriageInputError
 
 
-
 def dispatch(report_id: int, who: str, department: str | None = None, note: str | None = None, at=None, url=None, version: int | None = None, *,
         session: Session | None = None) -> Report:
     """Send the report to its lead department (or the one named)."""
