@@ -49,15 +49,16 @@ def _columns(row) -> dict:
 
 
 def answers(cases, reports, engine) -> dict:
-    """(number, level, fine range, procedure, ...) of every decided demo case file; the classification of every report."""
+    """(number, level, fine range, procedure, ...) of each decided demo case file; each report's classification."""
     out: dict = {"cases": [], "reports": []}
     for c in cases:
         if c.status == "open":  # an open file is decided as of today: not a fixed answer
             continue
         d = engine.decide(case_input_from_record(c)).to_dict()
         rng = d.get("fine_yuan") or {}
-        out["cases"].append([c.number, d.get("penalize"), d.get("reason"), d.get("level"), rng.get("min"), rng.get("max"),
-                             d.get("procedure"), d.get("hearing_right"), d.get("legal_review"), d.get("within_benchmark")])
+        out["cases"].append([c.number, d.get("penalize"), d.get("reason"), d.get("level"), rng.get("min"),
+                             rng.get("max"), d.get("procedure"), d.get("hearing_right"), d.get("legal_review"),
+                             d.get("within_benchmark")])
     for r in reports:
         t = engine.classify(report_input_from_record(r)).to_dict()
         out["reports"].append([r.number, t["severity"], t["lead"], list(t["assist"]), t["coordination_level"],

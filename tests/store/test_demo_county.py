@@ -71,7 +71,8 @@ def test_county_shape(small_demo):
     assert all("*" in c.party_name_masked and "*" in c.party_id_masked for c in cases)
     assert all("*" in o.name_masked for o in officers)
     # reports from every source, classified by the engine
-    assert {r.source for r in reports} == {"camera", "hotline", "call_centre", "patrol", "joint_patrol", "media", "leader"}
+    assert {r.source for r in reports} == {"camera", "hotline", "call_centre", "patrol", "joint_patrol", "media",
+                                           "leader"}
     assert all(r.rules_version == book.version and r.lead and r.due_at for r in reports)
     open_ = [r for r in reports if r.status in m.OPEN_REPORT_STATUSES]
     now = dt.datetime.combine(ANCHOR, dt.time(17, 30))
@@ -114,7 +115,8 @@ def test_planted_defects_are_what_the_engine_sees(small_demo):
         if not d["penalize"]:
             assert not c.fine_yuan, c.number
             continue
-        assert (kind == "hearing_notice_missing") == (d["hearing_right"] and "hearing_notice" not in c.documents), c.number
+        missing_notice = d["hearing_right"] and "hearing_notice" not in c.documents
+        assert (kind == "hearing_notice_missing") == missing_notice, c.number
         assert not d["legal_review"] or "legal_review_opinion" in c.documents, c.number
         if kind in ("fine_outside_benchmark", "mitigation_not_applied"):
             assert d["within_benchmark"] is False, c.number
@@ -154,7 +156,8 @@ def test_some_officers_fine_systematically_high_or_low(small_demo):
         b = bias[c.lead_officer]
         position["neutral" if b is None else "high" if b > 0.5 else "low"].append(share)
     assert position["high"] and position["low"]
-    assert statistics.mean(position["high"]) > 0.8 > statistics.mean(position["neutral"]) > 0.2 > statistics.mean(position["low"])
+    high, neutral, low = (statistics.mean(position[k]) for k in ("high", "neutral", "low"))
+    assert high > 0.8 > neutral > 0.2 > low
 
 
 def test_init_demo_twice_keeps_the_county_and_rebuild_reproduces_it(tmp_path, capsys):

@@ -69,8 +69,10 @@ class DemoSummary:
             f"  {self.departments} departments, {self.officers} officers, {self.judicial_offices} judicial offices",
             f"  {self.cases} case files ({self.open_cases} still open), {planted} with a planted defect: "
             + ", ".join(f"{k} {v}" for k, v in sorted(self.defects.items())),
-            f"  {self.reports} reports ({self.open_reports} open, {self.overdue_reports} overdue), {self.report_events} status events",
-            f"  {self.engine_calls} engine decisions ({self.regenerated} clean files drawn again), {self.seconds:.1f} s",
+            f"  {self.reports} reports ({self.open_reports} open, {self.overdue_reports} overdue), "
+            f"{self.report_events} status events",
+            f"  {self.engine_calls} engine decisions ({self.regenerated} clean files drawn again), "
+            f"{self.seconds:.1f} s",
         ]
 
 
@@ -106,7 +108,8 @@ def build_demo(url: str | None = None, *, seed: int = DEFAULT_SEED, anchor: dt.d
         if existing and not replace:
             raise WorkbenchError(
                 f"{db.url.render_as_string(hide_password=True)} already holds {existing} case files and reports; "
-                "the demo county is built only into an empty database. Use --rebuild to delete everything and build it again."
+                "the demo county is built only into an empty database. "
+                "Use --rebuild to delete everything and build it again."
             )
         if replace:
             for table in reversed(m.metadata.sorted_tables):
@@ -127,8 +130,10 @@ def build_demo(url: str | None = None, *, seed: int = DEFAULT_SEED, anchor: dt.d
             event["report_id"] = ids[event.pop("report_number")]
         for chunk in _chunks(event_rows, 5000):
             conn.execute(insert(m.ReportEvent.__table__), chunk)
-        meta = {"demo_seed": str(seed), "demo_anchor": anchor.isoformat(), "demo_rules_version": engine.rulebook.version,
-                "demo_sizes": json.dumps({"officers": len(officer_rows), "cases": len(case_rows), "reports": len(report_rows)})}
+        meta = {"demo_seed": str(seed), "demo_anchor": anchor.isoformat(),
+                "demo_rules_version": engine.rulebook.version,
+                "demo_sizes": json.dumps({"officers": len(officer_rows), "cases": len(case_rows),
+                                          "reports": len(report_rows)})}
         conn.execute(delete(m.StoreMeta.__table__).where(m.StoreMeta.__table__.c.key.in_(list(meta))))
         conn.execute(insert(m.StoreMeta.__table__), [{"key": k, "value": v} for k, v in meta.items()])
 
@@ -154,7 +159,8 @@ def load_departments(url: str | None = None, rules_dir: str | Path | None = None
     book = (get_decision_engine(rules_dir) if rules_dir else get_decision_engine()).rulebook
     with get_engine(url).begin() as conn:
         present = {r[0] for r in conn.execute(select(m.Department.__table__.c.code))}
-        rows = [{"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "kind": d.kind, "active": True, "version": 1}
+        rows = [{"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "kind": d.kind, "active": True,
+                 "version": 1}
                 for d in book.departments.values() if d.code not in present]
         if rows:
             conn.execute(insert(m.Department.__table__), rows)

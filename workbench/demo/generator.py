@@ -38,20 +38,23 @@ class Generator(ReportMaker):
         self._cache: dict[str, dict] = {}
         self.officers_by_department: dict[str, list[dict]] = {}
         self.communities = county["communities"]
-        self._community_picker = Weighted([c["code"] for c in self.communities], [c["weight"] for c in self.communities])
+        self._community_picker = Weighted([c["code"] for c in self.communities],
+                                          [c["weight"] for c in self.communities])
         unknown = [code for code in county["violations"] if code not in self.book.violations]
         self.violation_codes = [code for code in county["violations"] if code in self.book.violations]
         self.violation_codes += [code for code in self.book.violations if code not in county["violations"]]
         if not self.violation_codes:
             raise WorkbenchError("data/demo/county.yaml: no violation of the catalogue to generate")
         self._violation_picker = Weighted(self.violation_codes,
-                                           [county["violations"].get(c, {}).get("weight", 1) for c in self.violation_codes])
+                                           [county["violations"].get(c, {}).get("weight",
+                                                                                1) for c in self.violation_codes])
         self.unknown_codes = unknown
 
     # reference data
 
     def departments(self) -> list[dict]:
-        return [{"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "kind": d.kind, "active": True, "version": 1}
+        return [{"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "kind": d.kind, "active": True,
+                 "version": 1}
                 for d in self.book.departments.values()]
 
     def officers(self, total: int) -> list[dict]:
@@ -129,7 +132,8 @@ class Generator(ReportMaker):
             if row["status"] != "open" and self.rng.random() < share / 0.95:
                 self._plant_defect(row)
             rows.append(row)
-        rows.sort(key=lambda r: (r["filing_date"] or r["decision_date"] or r["act_date"], r["party_name_masked"], r["violation"]))
+        rows.sort(key=lambda r: (r["filing_date"] or r["decision_date"] or r["act_date"], r["party_name_masked"],
+                                 r["violation"]))
         per_year: dict[int, int] = {}
         for row in rows:
             day = row["filing_date"] or row["decision_date"] or row["discovered_date"]
@@ -178,11 +182,13 @@ class Generator(ReportMaker):
         }
         row["party_id_masked"] = self._org_id() if org else self._person_id(act, age)
         if decision > self.anchor:  # still being investigated
-            row.update(decision_date=None, status="open", documents=["filing_approval", "interview_record", "site_inspection_record"][: rng.randint(1, 3)])
+            row.update(decision_date=None, status="open", documents=["filing_approval", "interview_record",
+                                                                     "site_inspection_record"][: rng.randint(1, 3)])
             row["created_at"] = dt.datetime.combine(filing, dt.time(9, 0))
             return row
         advice = self._decide(row, with_penalty=False)
-        row.update(recommended_level=advice["level"], hearing_right=advice["hearing_right"], legal_review=advice["legal_review"],
+        row.update(recommended_level=advice["level"], hearing_right=advice["hearing_right"],
+                   legal_review=advice["legal_review"],
                    level_applied=advice["level"])
         rng_fine = advice.get("fine_yuan") or {}
         row["recommended_min"], row["recommended_max"] = rng_fine.get("min"), rng_fine.get("max")
@@ -210,7 +216,8 @@ class Generator(ReportMaker):
             row["service_date"] = row["decision_date"]
             row["documents"] = ["site_inspection_record", "decision"]
         else:
-            row["service_date"] = min(row["decision_date"] + dt.timedelta(days=rng.choice([0, 0, 1, 1, 2, 3, 4])), self.anchor)
+            row["service_date"] = min(row["decision_date"] + dt.timedelta(days=rng.choice([0, 0, 1, 1, 2, 3, 4])),
+                                      self.anchor)
             docs = ["filing_approval", "interview_record", "site_inspection_record"]
             if row["penalize"]:
                 docs.append("penalty_notice")
@@ -254,7 +261,8 @@ class Generator(ReportMaker):
     def _plant_decision_over_90_days(self, row: dict) -> dict | None:
         if not row["filing_date"] or row["served_on_spot"]:
             return None
-        decision = row["filing_date"] + dt.timedelta(days=self.rng.randint(DECISION_LIMIT_DAYS + 1, DECISION_LIMIT_DAYS + 60))
+        decision = row["filing_date"] + dt.timedelta(days=self.rng.randint(DECISION_LIMIT_DAYS + 1,
+                                                                           DECISION_LIMIT_DAYS + 60))
         if decision > self.anchor:
             return None
         row["decision_date"] = decision
@@ -306,7 +314,8 @@ class Generator(ReportMaker):
         d = self._decide(row)
         docs = [x for x in row["documents"] if x not in ("hearing_notice", "legal_review_opinion")]
         at = docs.index("decision") if "decision" in docs else len(docs)
-        extra = (["hearing_notice"] if d.get("hearing_right") else []) + (["legal_review_opinion"] if d.get("legal_review") else [])
+        extra = (["hearing_notice"] if d.get("hearing_right") else []) \
+            + (["legal_review_opinion"] if d.get("legal_review") else [])
         row["documents"] = docs[:at] + extra + docs[at:]
         row["hearing_right"], row["legal_review"] = bool(d.get("hearing_right")), bool(d.get("legal_review"))
 
@@ -372,7 +381,8 @@ class Generator(ReportMaker):
         elif "lognormal" in how:
             value = rng.lognormvariate(*how["lognormal"])
         else:
-            value = rng.uniform(spec.minimum or 0, spec.maximum if spec.maximum is not None else (spec.minimum or 0) + 20)
+            value = rng.uniform(spec.minimum or 0,
+                                spec.maximum if spec.maximum is not None else (spec.minimum or 0) + 20)
         if "max" in how:
             value = min(value, how["max"])
         if spec.minimum is not None:
@@ -408,7 +418,8 @@ class Generator(ReportMaker):
         else:
             age = int(min(78, max(18, rng.gauss(42, 12))))
         v = rng.random()
-        capacity = "none" if v < p["capacity_none"] else "limited" if v < p["capacity_none"] + p["capacity_limited"] else "full"
+        none, limited = p["capacity_none"], p["capacity_none"] + p["capacity_limited"]
+        capacity = "none" if v < none else "limited" if v < limited else "full"
         return age, capacity
 
     def _person_name(self) -> str:

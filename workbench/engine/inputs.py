@@ -23,8 +23,10 @@ from workbench.rulebook.model import (
     RuleBook,
 )
 
-CASE_KEYS = {"violation", "act_date", "act_end_date", "discovered_date", "decision_date", "party", "facts", "circumstances", "proposed_penalty", "id", "case_no", "note"}
-REPORT_KEYS = {"category", "source", "received_at", "location", "people_affected", "flags", "description", "id", "report_no", "note"}
+CASE_KEYS = {"violation", "act_date", "act_end_date", "discovered_date", "decision_date", "party", "facts",
+             "circumstances", "proposed_penalty", "id", "case_no", "note"}
+REPORT_KEYS = {"category", "source", "received_at", "location", "people_affected", "flags", "description", "id",
+               "report_no", "note"}
 
 
 @dataclass
@@ -66,7 +68,8 @@ def parse_case(case: Any, book: RuleBook) -> CaseInput:
 
     party = case.get("party")
     if not isinstance(party, dict):
-        raise InputError("party", 'must be {"kind": "person"|"organisation", "age": int, "capacity": "full"|"limited"|"none"}')
+        raise InputError("party",
+                         'must be {"kind": "person"|"organisation", "age": int, "capacity": "full"|"limited"|"none"}')
     _closed(party, {"kind", "age", "capacity", "name", "id_number"}, "party.")
     kind = party.get("kind")
     if kind not in PARTY_KINDS:
@@ -85,7 +88,8 @@ def parse_case(case: Any, book: RuleBook) -> CaseInput:
     for name, value in facts.items():
         spec = violation.facts.get(name)
         if spec is None:
-            raise InputError(f"facts.{name}", f"not a fact of {code}; known: {', '.join(sorted(violation.facts)) or 'none'}")
+            raise InputError(f"facts.{name}",
+                             f"not a fact of {code}; known: {', '.join(sorted(violation.facts)) or 'none'}")
         if value is None:
             continue
         clean_facts[name] = _fact_value(f"facts.{name}", spec, value)
@@ -112,7 +116,8 @@ def parse_case(case: Any, book: RuleBook) -> CaseInput:
             raise InputError("proposed_penalty.other", f"must be a list from {', '.join(OTHER_PENALTIES)}")
         proposed = {"fine_yuan": fine, "other": list(other)}
 
-    event: dict[str, Any] = {"violation": code, "party_kind": kind, "capacity": capacity, "elapsed_months": elapsed_months(act_end, discovered)}
+    event: dict[str, Any] = {"violation": code, "party_kind": kind, "capacity": capacity,
+                             "elapsed_months": elapsed_months(act_end, discovered)}
     if age is not None:
         event["party_age"] = age
     for name in CIRCUMSTANCES:
@@ -127,7 +132,8 @@ def parse_report(report: Any, book: RuleBook) -> ReportInput:
     _closed(report, REPORT_KEYS, "")
     category = report.get("category")
     if book.category(category) is None:
-        raise InputError("category", f"unknown category {category!r}; known: {', '.join(r.category for r in book.ownership)}")
+        raise InputError("category",
+                         f"unknown category {category!r}; known: {', '.join(r.category for r in book.ownership)}")
     source = report.get("source")
     if source not in REPORT_SOURCES:
         raise InputError("source", f"must be one of {', '.join(REPORT_SOURCES)}, not {source!r}")
@@ -214,7 +220,8 @@ def _fact_value(field: str, spec, value: Any) -> Any:
         if value not in spec.values:
             raise InputError(field, f"must be one of {', '.join(map(str, spec.values))}, not {value!r}")
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float) and not math.isfinite(value)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or (isinstance(value, float) and not math.isfinite(value)):
         raise InputError(field, f"must be a number, not {value!r}")
     if spec.type == "integer":
         if isinstance(value, float) and not value.is_integer():

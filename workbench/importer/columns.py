@@ -79,7 +79,8 @@ def _date(value: Any, ctx: Context) -> dt.date | None:
         if day is None:
             raise Bad(f"{value!r} is not a date", "write it as YYYY-MM-DD, e.g. 2024-05-01")
     if day > ctx.today:
-        raise Bad(f"{day} is in the future (today is {ctx.today})", "check the year and month; a file records what has happened")
+        raise Bad(f"{day} is in the future (today is {ctx.today})",
+                  "check the year and month; a file records what has happened")
     return day
 
 
@@ -95,9 +96,11 @@ def _datetime(value: Any, ctx: Context) -> dt.datetime | None:
         try:
             when = dt.datetime.fromisoformat(text).replace(tzinfo=None, microsecond=0)
         except ValueError:
-            raise Bad(f"{value!r} is not a date and time", "write it as YYYY-MM-DD HH:MM, e.g. 2024-05-01 09:30") from None
+            raise Bad(f"{value!r} is not a date and time",
+                      "write it as YYYY-MM-DD HH:MM, e.g. 2024-05-01 09:30") from None
     if when.date() > ctx.today:
-        raise Bad(f"{when} is in the future (today is {ctx.today})", "check the date; a report records what has happened")
+        raise Bad(f"{when} is in the future (today is {ctx.today})",
+                  "check the date; a report records what has happened")
     return when
 
 
@@ -122,7 +125,8 @@ def _list(value: Any, ctx: Context) -> list[str]:
         try:
             items = json.loads(text)
         except json.JSONDecodeError:
-            raise Bad(f"{value!r} is not a list", "separate items with ; e.g. first_offence; corrected_promptly") from None
+            raise Bad(f"{value!r} is not a list",
+                      "separate items with ; e.g. first_offence; corrected_promptly") from None
         return [str(i).strip() for i in items if str(i).strip()]
     return [p.strip() for p in re.split(r"[;,，；、|]", text) if p.strip()]
 
@@ -146,7 +150,9 @@ def _facts(value: Any, ctx: Context) -> dict:
     try:
         facts = json.loads(str(value))
     except json.JSONDecodeError:
-        raise Bad(f"{str(value)[:40]!r} is not a JSON object", 'write the facts as JSON, e.g. {"area_m2": 4, "repeat_count": 0}, or use columns fact.area_m2 ...') from None
+        raise Bad(f"{str(value)[:40]!r} is not a JSON object",
+                  'write the facts as JSON, e.g. {"area_m2": 4, "repeat_count": 0}, '
+                  "or use columns fact.area_m2 ...") from None
     if not isinstance(facts, dict):
         raise Bad("facts must be a JSON object", 'e.g. {"area_m2": 4}')
     return facts
@@ -158,13 +164,14 @@ PARTY_KINDS = {"person": "person", "个人": "person", "自然人": "person", "�
 CAPACITIES = {"full": "full", "完全": "full", "limited": "limited", "限制": "limited", "none": "none", "无": "none"}
 PROCEDURES = {"summary": "summary", "简易": "summary", "简易程序": "summary", "general": "general", "普通": "general",
               "一般": "general", "普通程序": "general", "一般程序": "general"}
-LEVELS = {"exempt": "exempt", "不予处罚": "exempt", "mitigated": "mitigated", "减轻处罚": "mitigated", "减轻": "mitigated",
-          "lighter": "lighter", "从轻处罚": "lighter", "从轻": "lighter", "standard": "standard", "一般处罚": "standard",
-          "一般": "standard", "heavier": "heavier", "从重处罚": "heavier", "从重": "heavier"}
+LEVELS = {"exempt": "exempt", "不予处罚": "exempt", "mitigated": "mitigated", "减轻处罚": "mitigated",
+          "减轻": "mitigated", "lighter": "lighter", "从轻处罚": "lighter", "从轻": "lighter", "standard": "standard",
+          "一般处罚": "standard", "一般": "standard", "heavier": "heavier", "从重处罚": "heavier", "从重": "heavier"}
 SOURCES = {"camera": "camera", "摄像头": "camera", "道路监控": "camera", "hotline": "hotline", "热线": "hotline",
            "12345": "hotline", "call_centre": "call_centre", "call_center": "call_centre", "呼叫中心": "call_centre",
            "中心呼叫": "call_centre", "patrol": "patrol", "巡查": "patrol", "joint_patrol": "joint_patrol",
-           "联合巡查": "joint_patrol", "media": "media", "媒体": "media", "leader": "leader", "领导交办": "leader", "领导": "leader"}
+           "联合巡查": "joint_patrol", "media": "media", "媒体": "media", "leader": "leader", "领导交办": "leader",
+           "领导": "leader"}
 DOCS = {code: code for code in m.CASE_DOCUMENTS} | {zh: code for code, (zh, _en) in m.CASE_DOCUMENTS.items()}
 
 CASE_COLUMNS = [
@@ -217,7 +224,8 @@ def mask_name(name: str | None) -> str | None:
     name = name.strip()
     if "*" in name:
         return name
-    for suffix in ("有限责任公司", "股份有限公司", "有限公司", "公司", "经营部", "餐饮店", "超市", "店", "厂", "合作社"):
+    for suffix in ("有限责任公司", "股份有限公司", "有限公司", "公司", "经营部", "餐饮店", "超市", "店", "厂",
+                   "合作社"):
         if name.endswith(suffix) and len(name) > len(suffix) + 2:
             stem = name[: -len(suffix)]
             keep = 3 if len(stem) > 4 else 1

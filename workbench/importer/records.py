@@ -27,7 +27,8 @@ def case_record(v: dict, ctx: Context, engine: Any) -> dict:
     book = ctx.book
     code = v["violation"]
     if code not in book.violations:
-        raise RowError("violation", f"unknown violation code {code!r}", f"use a code of rules/catalogue.yaml: {', '.join(sorted(book.violations))}")
+        raise RowError("violation", f"unknown violation code {code!r}",
+                       f"use a code of rules/catalogue.yaml: {', '.join(sorted(book.violations))}")
     department = v.get("department") or book.violations[code].department
     if department not in ctx.departments:
         raise RowError("department", f"unknown department code {department!r}",
@@ -35,29 +36,35 @@ def case_record(v: dict, ctx: Context, engine: Any) -> dict:
     officers = v.get("officers") or []
     unknown = [o for o in officers if o not in ctx.officers]
     if unknown:
-        raise RowError("officers", f"unknown officer number {unknown[0]!r}", "use the numbers in the officer table (执法证 holders), separated by ;")
+        raise RowError("officers", f"unknown officer number {unknown[0]!r}",
+                       "use the numbers in the officer table (执法证 holders), separated by ;")
     documents = []
     for doc in v.get("documents") or []:
         if doc not in DOCS:
-            raise RowError("documents", f"unknown document {doc!r}", f"use codes or names: {', '.join(f'{c} ({zh})' for c, (zh, _) in m.CASE_DOCUMENTS.items())}")
+            raise RowError("documents", f"unknown document {doc!r}",
+                           f"use codes or names: {', '.join(f'{c} ({zh})' for c, (zh, _) in m.CASE_DOCUMENTS.items())}")
         documents.append(DOCS[doc])
     order = [("act_date", "discovered_date"), ("act_date", "act_end_date"), ("discovered_date", "filing_date"),
              ("act_date", "decision_date"), ("filing_date", "decision_date"), ("decision_date", "service_date")]
     for early, late in order:
         if v.get(early) and v.get(late) and v[late] < v[early]:
-            raise RowError(late, f"{v[late]} is before {early} {v[early]}", f"{late} cannot come before {early}; check both dates")
+            raise RowError(late, f"{v[late]} is before {early} {v[early]}",
+                           f"{late} cannot come before {early}; check both dates")
     if v.get("fine_yuan") is not None and not v.get("decision_date"):
-        raise RowError("decision_date", "a fine is recorded but no decision date", "fill in the decision date, or leave the fine empty for an open case")
+        raise RowError("decision_date", "a fine is recorded but no decision date",
+                       "fill in the decision date, or leave the fine empty for an open case")
     case = case_input_from_record(v)
     try:
         advice = engine.decide(case).to_dict()
     except InputError as exc:
-        column = {"party.kind": "party_kind", "party.age": "party_age", "party.capacity": "party_capacity",
-                  "proposed_penalty.fine_yuan": "fine_yuan", "proposed_penalty.other": "other_penalties"}.get(exc.field, exc.field)
+        columns = {"party.kind": "party_kind", "party.age": "party_age", "party.capacity": "party_capacity",
+                   "proposed_penalty.fine_yuan": "fine_yuan", "proposed_penalty.other": "other_penalties"}
+        column = columns.get(exc.field, exc.field)
         message = str(exc).split(": ", 1)[-1]
         if column.startswith("facts."):
             column, message = "facts", f"{column[6:]} {message}"
-        raise RowError(column, message, "correct the value; the rules in rules/catalogue.yaml say what is allowed") from None
+        raise RowError(column, message,
+                       "correct the value; the rules in rules/catalogue.yaml say what is allowed") from None
     rng = advice.get("fine_yuan") or {}
     return {
         "number": v["number"], "party_kind": v["party_kind"], "party_name_masked": mask_name(v["party_name"]),
@@ -85,7 +92,8 @@ def report_record(v: dict, ctx: Context, engine: Any) -> dict:
     except InputError as exc:
         column = {"location.key_road": "key_road", "location.community": "community",
                   "location.address": "location_text"}.get(exc.field, exc.field)
-        raise RowError(column, str(exc).split(": ", 1)[-1], "correct the value; rules/ownership.yaml lists the categories") from None
+        raise RowError(column, str(exc).split(": ", 1)[-1],
+                       "correct the value; rules/ownership.yaml lists the categories") from None
     return {
         "number": v["number"], "source": v["source"], "category": v["category"], "received_at": v["received_at"],
         "community": v.get("community"), "key_road": bool(v.get("key_road")), "location_text": v.get("location_text"),

@@ -123,7 +123,8 @@ def import_file(path: str | Path, kind: str | None = None, *, all_or_nothing: bo
         raise InputError("--kind", f"must be cases or reports, not {kind!r}")
     result = ImportResult(path=str(path), kind=kind, encoding=encoding, rows=len(rows))
     if encoding == "gb18030":
-        result.problems.append(RowProblem(1, None, "the file is not UTF-8; it was read as GB18030 (Chinese Windows/Excel)",
+        result.problems.append(RowProblem(1, None,
+                                          "the file is not UTF-8; it was read as GB18030 (Chinese Windows/Excel)",
                                           "check that the Chinese text below looks right", "warning"))
     columns = CASE_COLUMNS if kind == "cases" else REPORT_COLUMNS
     mapping, fact_columns = _map_header(header, columns, result)
@@ -157,15 +158,18 @@ def import_file(path: str | Path, kind: str | None = None, *, all_or_nothing: bo
                 values["facts"] = dict(values.get("facts") or {}, **{fact: fact_value(cell)})
         for column in columns:
             if column.required and values.get(column.name) in (None, "") and column.name in mapping.values() \
-                    and not any(p.row == row_number and p.column == _header_of(header, mapping, column.name) for p in result.errors):
+                    and not any(p.row == row_number and p.column == _header_of(header, mapping, column.name)
+                                for p in result.errors):
+                helped = f" ({column.help})" if column.help else ""
                 result.problems.append(RowProblem(row_number, _header_of(header, mapping, column.name), "empty",
-                                                  f"fill in the {column.name}" + (f" ({column.help})" if column.help else "")))
+                                                  f"fill in the {column.name}{helped}"))
         if len(result.errors) > problems_before:
             continue
         try:
             record = (case_record if kind == "cases" else report_record)(values, ctx, engine)
         except RowError as exc:
-            result.problems.append(RowProblem(row_number, _header_of(header, mapping, exc.column) or exc.column, exc.message, exc.fix))
+            result.problems.append(RowProblem(row_number, _header_of(header, mapping, exc.column) or exc.column,
+                                              exc.message, exc.fix))
             continue
         key = record["number"]
         if key in conflicted:
@@ -177,7 +181,8 @@ def import_file(path: str | Path, kind: str | None = None, *, all_or_nothing: bo
             first_row, first = records[key]
             if first == record:
                 result.duplicates += 1
-                result.problems.append(RowProblem(row_number, None, f"same as row {first_row} ({key})", "skipped; delete one of the two rows", "warning"))
+                result.problems.append(RowProblem(row_number, None, f"same as row {first_row} ({key})",
+                                                  "skipped; delete one of the two rows", "warning"))
             else:
                 result.problems.append(RowProblem(row_number, _header_of(header, mapping, "number"),
                                                   f"{key} is also on row {first_row} with different values",
@@ -212,7 +217,8 @@ def import_file(path: str | Path, kind: str | None = None, *, all_or_nothing: bo
                 session.flush()
                 if kind == "reports":
                     _first_event(session, obj, who, now)
-                audit(session, who, "import_create", model.__tablename__, key, None, _plain(record), note=f"{Path(path).name} row {row_number}", at=now)
+                audit(session, who, "import_create", model.__tablename__, key, None, _plain(record),
+                      note=f"{Path(path).name} row {row_number}", at=now)
                 result.inserted += 1
                 continue
             given = {_FIELD_OF.get(name, name) for name in mapping.values()} | ({"facts"} if fact_columns else set())
@@ -244,7 +250,8 @@ def import_file(path: str | Path, kind: str | None = None, *, all_or_nothing: bo
                 _status_event(session, obj, who, old_status, obj.status, now, where)
             if kept_override:
                 result.kept_overrides += 1
-                result.problems.append(RowProblem(row_number, None, _override_kept(obj, record["classification_by_engine"]),
+                result.problems.append(RowProblem(row_number, None, _override_kept(obj,
+                                                                                   record["classification_by_engine"]),
                                                   "the staff's classification stays; review it in the triage console "
                                                   "if the new inputs call for a change", "warning"))
             result.updated += 1
@@ -281,7 +288,8 @@ def _override_kept(report: m.Report, engine: dict) -> str:
             f"within {float(engine['handle_within_hours']):g} h (rules {engine['rules_version']})")
     staff = [f"{name} {getattr(report, name)}" for name in ("severity", "lead", "coordination_level")
              if getattr(report, name) != engine[name]]
-    if report.handle_within_hours is not None and float(report.handle_within_hours) != float(engine["handle_within_hours"]):
+    staff_hours = report.handle_within_hours
+    if staff_hours is not None and float(staff_hours) != float(engine["handle_within_hours"]):
         staff.append(f"within {float(report.handle_within_hours):g} h")
     kept = f"; staff have {', '.join(staff)}" if staff else ""
     return (f"kept the staff override of {report.number}; the engine now says {said}{kept} "
@@ -296,10 +304,12 @@ def _guess_kind(header: list[str]) -> str:
         return "cases"
     if names & report_names:
         return "reports"
-    raise InputError("--kind", "cannot tell from the header whether the file holds case files or reports; pass --kind cases or --kind reports")
+    raise InputError("--kind", "cannot tell from the header whether the file holds case files or reports; "
+                               "pass --kind cases or --kind reports")
 
 
-def _map_header(header: list[str], columns: list[Column], result: ImportResult) -> tuple[dict[int, str], dict[int, str]]:
+def _map_header(header: list[str], columns: list[Column], result: ImportResult) -> tuple[dict[int, str], dict[int,
+                                                                                                              str]]:
     lookup: dict[str, str] = {}
     for column in columns:
         for name in (column.name, *column.aliases):
@@ -321,13 +331,15 @@ def _map_header(header: list[str], columns: list[Column], result: ImportResult) 
             ignored.append(name)
             continue
         if target in seen:
-            result.problems.append(RowProblem(1, name, f"names the same field as column {header[seen[target]]!r}; the first is used",
+            result.problems.append(RowProblem(1, name, f"names the same field as column {header[seen[target]]!r}; "
+                                                       "the first is used",
                                               "delete one of the two columns", "warning"))
             continue
         seen[target] = index
         mapping[index] = target
     if ignored:
-        result.problems.append(RowProblem(1, ", ".join(ignored), "column(s) not imported (unknown, or kept by the store itself)",
+        result.problems.append(RowProblem(1, ", ".join(ignored),
+                                          "column(s) not imported (unknown, or kept by the store itself)",
                                           f"importable columns: {', '.join(c.name for c in columns)}", "warning"))
     return mapping, facts
 

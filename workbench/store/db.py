@@ -26,7 +26,8 @@ from sqlmodel import Session, create_engine
 from workbench.config import Settings, settings
 from workbench.errors import WorkbenchError
 
-__all__ = ["engine_url", "get_engine", "session_scope", "resolve_url", "default_url", "StaleRecordError", "dispose_engines",
+__all__ = ["engine_url", "get_engine", "session_scope", "resolve_url", "default_url", "StaleRecordError",
+           "dispose_engines",
            "use_session"]
 
 ENV_URL = "WORKBENCH_DB_URL"
@@ -87,7 +88,7 @@ def engine_url(url: str):
     parsed = make_url(url)
     if parsed.drivername == "postgresql":
         try:
-            import psycopg  # noqa: F401
+            import psycopg  # noqa: F401  (an optional driver: is psycopg 3 installed?)
         except ImportError:
             parsed = parsed.set(drivername="postgresql+psycopg2")
     return parsed
@@ -145,7 +146,7 @@ def _table_of(message: str) -> str:
 
 @contextmanager
 def use_session(session: Session | None = None, url: str | None = None) -> Iterator[Session]:
-    """The caller's ``session`` as it is (its transaction: nothing is committed here), else a new ``session_scope(url)``.
+    """The caller's ``session`` as it is (its transaction: nothing committed here), else a new ``session_scope(url)``.
 
     What a service that writes does with its keyword-only ``session=``, so one transaction can span two services.
     """

@@ -24,7 +24,8 @@ __all__ = [
 
 REPORT_COLUMNS = ("number", "received_at", "source", "category", "severity", "lead", "assist", "coordination_level",
                   "status", "due_at", "community", "overridden", "rules_version")
-CASE_FILE_COLUMNS = ("number", "department_code", "violation", "party_kind", "party_name_masked", "act_date", "filing_date",
+CASE_FILE_COLUMNS = ("number", "department_code", "violation", "party_kind", "party_name_masked", "act_date",
+                     "filing_date",
                      "decision_date", "fine_yuan", "level_applied", "procedure", "lead_officer", "rules_version")
 
 
@@ -68,8 +69,10 @@ def case_counts_by_violation_and_level(session: Session, *, department: str | No
         query = query.where(CaseFile.decision_date >= decided_from)
     if decided_to:
         query = query.where(CaseFile.decision_date <= decided_to)
-    query = query.group_by(CaseFile.violation, CaseFile.level_applied).order_by(CaseFile.violation, CaseFile.level_applied)
-    return [(v, lvl, int(n), None if total is None else int(total)) for v, lvl, n, total in session.execute(query).all()]
+    query = query.group_by(CaseFile.violation, CaseFile.level_applied).order_by(CaseFile.violation,
+                                                                                CaseFile.level_applied)
+    return [(v, lvl, int(n), None if total is None else int(total)) for v, lvl, n,
+            total in session.execute(query).all()]
 
 
 def stratified_case_sample(session: Session, size: int, seed: int, *, by: str = "department_code",
@@ -85,7 +88,8 @@ def stratified_case_sample(session: Session, size: int, seed: int, *, by: str = 
     (see benchmarks/store.py for the cost on a million).
     """
     if by not in ("department_code", "violation", "level_applied", "lead_officer", "community"):
-        raise InputError("by", f"cannot stratify by {by!r}; use department_code, violation, level_applied, lead_officer or community")
+        raise InputError("by", f"cannot stratify by {by!r}; "
+                               "use department_code, violation, level_applied, lead_officer or community")
     column = getattr(CaseFile, by)
     conditions = [CaseFile.decision_date.is_not(None)]
     if decided_from:

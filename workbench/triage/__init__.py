@@ -31,9 +31,10 @@ back and run again with a fresh number (``INTAKE_ATTEMPTS`` times at most).
 Times are naive county-local datetimes (Asia/Shanghai), as the store keeps them.
 
 The package: ``messages`` (MESSAGES, Message, Terms, the errors), ``base`` (constants, the clock, loading a report,
-``record_event``), ``receiving`` (intake, reclassify, the classification, numbering), ``workflow`` (the steps after intake and
-overrides), ``queries`` (reading). Every writing function takes ``session=`` (keyword only): given, it writes in
-the caller's transaction and commits nothing, so one transaction can span two services (the importer uses it).
+``record_event``), ``receiving`` (intake, reclassify, the classification, numbering), ``workflow`` (the steps
+after intake and overrides), ``queries`` (reading). Every writing function takes ``session=`` (keyword only):
+given, it writes in the caller's transaction and commits nothing, so one transaction can span two services (the
+importer uses it).
 Use it as ``from workbench import triage as service; service.X``: every name is re-exported here.
 
 Messages: every refusal a person can get carries a :class:`Message` (a key of

@@ -85,9 +85,11 @@ def get_report(report_id: int, url: str | None = None) -> Report:
 def history(report_id: int, url: str | None = None) -> list[dict]:
     """The report's events, oldest first."""
     with session_scope(url) as s:
-        events = s.exec(select(ReportEvent).where(ReportEvent.report_id == report_id).order_by(ReportEvent.at, ReportEvent.id)).all()
+        events = s.exec(select(ReportEvent).where(ReportEvent.report_id == report_id).order_by(ReportEvent.at,
+                                                                                               ReportEvent.id)).all()
         return [
-            {"at": e.at, "who": e.who, "action": e.action, "from_status": e.from_status, "to_status": e.to_status, "note": e.note, "data": e.data}
+            {"at": e.at, "who": e.who, "action": e.action, "from_status": e.from_status, "to_status": e.to_status,
+             "note": e.note, "data": e.data}
             for e in events
         ]
 
@@ -131,7 +133,8 @@ def overdue_by_department(at: dt.datetime | None = None, url: str | None = None)
     for row in overdue(at, url):
         groups[row["department"] or "-"].append(row["overdue_hours"])
     return sorted(
-        ({"department": d, "count": len(h), "max_overdue_hours": max(h), "total_overdue_hours": round(sum(h), 1)} for d, h in groups.items()),
+        ({"department": d, "count": len(h), "max_overdue_hours": max(h), "total_overdue_hours": round(sum(h), 1)}
+         for d, h in groups.items()),
         key=lambda r: (-r["count"], -r["max_overdue_hours"]),
     )
 
@@ -153,7 +156,8 @@ def override_stats(url: str | None = None) -> dict:
             "at": e.at, "who": e.who, "reason": e.note, "changed": changed,
             "rules_version": r.rules_version if r else None,
         })
-    return {"reports": len(reports), "overrides": len(events), "by_category": dict(by_category), "by_field": dict(by_field), "items": items}
+    return {"reports": len(reports), "overrides": len(events), "by_category": dict(by_category),
+            "by_field": dict(by_field), "items": items}
 
 
 def dashboard_data(days: int = 30, at: dt.datetime | None = None, url: str | None = None) -> dict:
@@ -169,7 +173,8 @@ def dashboard_data(days: int = 30, at: dt.datetime | None = None, url: str | Non
         i = index.get(r.received_at.date())
         if i is None:
             continue
-        for dim, key in (("source", r.source), ("severity", r.severity or "unclassified"), ("department", r.lead or "unclassified")):
+        for dim, key in (("source", r.source), ("severity", r.severity or "unclassified"), ("department",
+                                                                                            r.lead or "unclassified")):
             counts = series[dim].setdefault(key, [0] * days)
             counts[i] += 1
     totals = {dim: {k: sum(v) for k, v in groups.items()} for dim, groups in series.items()}

@@ -191,7 +191,8 @@ def _validate_form(form: dict, at: dt.datetime) -> dict:
     flags = list(form.get("flags") or [])
     unknown = [f for f in flags if f not in REPORT_FLAGS]
     if unknown:
-        raise TriageInputError("flags", "triage_unknown_flags", flags=", ".join(map(str, unknown)), known=", ".join(REPORT_FLAGS))
+        raise TriageInputError("flags", "triage_unknown_flags", flags=", ".join(map(str, unknown)),
+                               known=", ".join(REPORT_FLAGS))
     community = (form.get("community") or "").strip() or None
     description = (form.get("description") or "").strip() or None
     return {
@@ -236,7 +237,8 @@ def _lock_numbering(s: Session, year: int) -> None:
     connection = s.connection()
     dialect = connection.dialect.name
     if dialect == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:space, :year)"), {"space": NUMBER_LOCK_SPACE, "year": year})
+        connection.execute(text("SELECT pg_advisory_xact_lock(:space, :year)"), {"space": NUMBER_LOCK_SPACE,
+                                                                                 "year": year})
     elif dialect == "sqlite":
         raw = connection.connection.dbapi_connection
         if not getattr(raw, "in_transaction", True):  # pysqlite begins only at the first write: begin now
