@@ -165,7 +165,7 @@ def load_cases(violation: str, db_url: str | None = None) -> list[StoredCase]:
                              "create the store with `workbench init` (add --demo for the demo county)") from None
 
 
-def _load_cases(engine, table, violation: str, case_for_engine) -> list[StoredCase]:
+def _load_cases(engine, table, violation: str, case_input) -> list[StoredCase]:
     from sqlalchemy import func, select
 
     with engine.connect() as conn:
@@ -179,7 +179,7 @@ def _load_cases(engine, table, violation: str, case_for_engine) -> list[StoredCa
                                               "act_end_date", "discovered_date", "decision_date", "facts", "circumstances",
                                               "department_code", "lead_officer", "fine_yuan")]
         rows = conn.execute(select(*columns).where(table.c.violation == violation).order_by(table.c.id)).mappings().all()
-    cases = [StoredCase(r["number"], case_for_engine(dict(r), with_penalty=False), r["department_code"], r["lead_officer"],
+    cases = [StoredCase(r["number"], case_input(dict(r), with_penalty=False), r["department_code"], r["lead_officer"],
                         r["fine_yuan"], r["decision_date"]) for r in rows]
     with _case_lock:
         for old in [k for k in _case_cache if k[:2] == key[:2]]:  # an older state of the same files
