@@ -3,6 +3,10 @@
 Only booleans, integers, finite floats and text reach durable_rules (its
 comparisons are loose), so everything is typed here; a mistake raises
 ``InputError`` naming the field and what is expected.
+
+The case contract's other half lives here too: ``case_input_from_record`` (a stored case file -> the engine's
+case), ``case_file_document`` (-> the review pre-check's case file) and ``report_input_from_record`` (a stored
+report -> ``classify()``'s input) are the one mapping every service uses; a new case field changes here.
 """
 
 from __future__ import annotations
