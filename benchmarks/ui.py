@@ -44,7 +44,7 @@ def main() -> None:
     from workbench import triage
     from workbench.serve import BackgroundServer
     from workbench.store import dispose_engines
-    from workbench.store.demo import build_demo
+    from workbench.demo import build_demo
     from workbench.store.migrate import upgrade
 
     tmp = Path(tempfile.mkdtemp(prefix="wb-bench-ui-"))

@@ -63,7 +63,7 @@ def build_test_database(url: str, demo: dict | None = DEFAULT_DEMO, seed=None) -
 
     upgrade(url)
     if demo is not None:
-        from workbench.store.demo import build_demo
+        from workbench.demo import build_demo
 
         build_demo(url, **demo)
     else:

@@ -152,7 +152,7 @@ def test_unchanged_draft_changes_nothing_and_a_second_run_is_served_from_the_cac
 def test_grouped_answers_equal_one_by_one_durable_rules_on_a_demo_county(tmp_path_factory):
     """The proof behind the speed: on every file of a small demo county, for every violation."""
     from workbench.store import dispose_engines
-    from workbench.store.demo import build_demo
+    from workbench.demo import build_demo
     from workbench.store.migrate import upgrade
 
     import datetime as dt

@@ -54,7 +54,7 @@ SMALL = {"cases": 300, "reports": 120}
 @pytest.fixture(scope="module")
 def small_demo(tmp_path_factory):
     """One small demo county per module (SQLite), built at the fixed anchor."""
-    from workbench.store.demo import build_demo
+    from workbench.demo import build_demo
     from workbench.store.migrate import upgrade
 
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 
 import pytest
 from sqlalchemy import select, text
 
 from workbench.cli import main
+from workbench.demo import build_demo
 from workbench.engine import get_engine as get_decision_engine
+from workbench.engine.inputs import case_input_from_record
 from workbench.errors import WorkbenchError
 from workbench.store import models as m
 from workbench.store.db import get_engine, session_scope
-from workbench.store.demo import build_demo, case_for_engine
 from workbench.store.migrate import upgrade
-
-import datetime as dt
 
 ANCHOR = dt.date(2026, 6, 30)  # as in conftest.py
 SMALL = {"cases": 300, "reports": 120}  # as in conftest.py
@@ -71,7 +71,8 @@ def test_county_shape(small_demo):
     assert all("*" in c.party_name_masked and "*" in c.party_id_masked for c in cases)
     assert all("*" in o.name_masked for o in officers)
     # reports from every source, classified by the engine
-    assert {r.source for r in reports} == {"camera", "hotline", "call_centre", "patrol", "joint_patrol", "media", "leader"}
+    assert {r.source for r in reports} == {"camera", "hotline", "call_centre", "patrol", "joint_patrol", "media",
+                                           "leader"}
     assert all(r.rules_version == book.version and r.lead and r.due_at for r in reports)
     open_ = [r for r in reports if r.status in m.OPEN_REPORT_STATUSES]
     now = dt.datetime.combine(ANCHOR, dt.time(17, 30))
@@ -98,7 +99,7 @@ def test_planted_defects_are_what_the_engine_sees(small_demo):
         cases = s.execute(select(m.CaseFile).where(m.CaseFile.status != "open")).scalars().all()
     for c in cases:
         row = {col.key: getattr(c, col.key) for col in m.CaseFile.__table__.columns}
-        d = engine.decide(case_for_engine(row)).to_dict()
+        d = engine.decide(case_input_from_record(row)).to_dict()
         kind = c.planted_defects[0] if c.planted_defects else None
         if kind == "time_barred":
             assert d["penalize"] is False and d["reason"] == "time_barred" and c.fine_yuan, c.number
@@ -114,7 +115,8 @@ def test_planted_defects_are_what_the_engine_sees(small_demo):
         if not d["penalize"]:
             assert not c.fine_yuan, c.number
             continue
-        assert (kind == "hearing_notice_missing") == (d["hearing_right"] and "hearing_notice" not in c.documents), c.number
+        missing_notice = d["hearing_right"] and "hearing_notice" not in c.documents
+        assert (kind == "hearing_notice_missing") == missing_notice, c.number
         assert not d["legal_review"] or "legal_review_opinion" in c.documents, c.number
         if kind in ("fine_outside_benchmark", "mitigation_not_applied"):
             assert d["within_benchmark"] is False, c.number
@@ -127,7 +129,7 @@ def test_planted_defects_are_what_the_engine_sees(small_demo):
 def test_review_precheck_finds_exactly_the_planted_defects(small_demo):
     """The demo is made to be reviewed: the Review desk's pre-check must find what was planted, and nothing else."""
     precheck = pytest.importorskip("workbench.review.precheck")
-    from workbench.store.queries import case_file_dict
+    from workbench.engine.inputs import case_file_document
 
     url, _ = small_demo
     engine = get_decision_engine()
@@ -135,7 +137,7 @@ def test_review_precheck_finds_exactly_the_planted_defects(small_demo):
         cases = s.execute(select(m.CaseFile).where(m.CaseFile.status != "open")).scalars().all()
     missed, extra = [], []
     for c in cases:
-        found = {f.code for f in precheck.precheck(case_file_dict(c), engine=engine)}
+        found = {f.code for f in precheck.precheck(case_file_document(c), engine=engine)}
         missed += [(c.number, k) for k in set(c.planted_defects) - found]
         extra += [(c.number, k) for k in found - set(c.planted_defects)]
     assert missed == [] and extra == []
@@ -154,7 +156,8 @@ def test_some_officers_fine_systematically_high_or_low(small_demo):
         b = bias[c.lead_officer]
         position["neutral" if b is None else "high" if b > 0.5 else "low"].append(share)
     assert position["high"] and position["low"]
-    assert statistics.mean(position["high"]) > 0.8 > statistics.mean(position["neutral"]) > 0.2 > statistics.mean(position["low"])
+    high, neutral, low = (statistics.mean(position[k]) for k in ("high", "neutral", "low"))
+    assert high > 0.8 > neutral > 0.2 > low
 
 
 def test_init_demo_twice_keeps_the_county_and_rebuild_reproduces_it(tmp_path, capsys):

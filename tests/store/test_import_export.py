@@ -10,19 +10,25 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from workbench.cli import main
+from workbench.demo import load_departments
 from workbench.errors import InputError
+from workbench.importer import import_file, mask_id, mask_name
 from workbench.store import models as m
 from workbench.store.db import session_scope
-from workbench.store.demo import load_departments
 from workbench.store.exporting import export_rows, export_table
-from workbench.store.importing import import_file, mask_id, mask_name
 from workbench.store.migrate import upgrade
 
 TODAY = dt.date(2026, 6, 30)
-HEADER = "number,party_kind,party_name,party_id,party_age,violation,act_date,discovered_date,filing_date,decision_date,service_date,officers,facts,circumstances,fine_yuan,level_applied,procedure,documents"
+HEADER = ("number,party_kind,party_name,party_id,party_age,violation,act_date,discovered_date,filing_date,"
+          "decision_date,service_date,officers,facts,circumstances,fine_yuan,level_applied,procedure,documents")
 GOOD = [
-    'CF2026-00001,person,张三丰,431123198001011234,46,street_vending,2026-03-01,2026-03-01,2026-03-02,2026-03-20,2026-03-21,SP01001;SP01002,"{""area_m2"": 4, ""repeat_count"": 0, ""key_road"": false}",,200,standard,general,立案审批表;询问笔录;处罚决定书;送达回证',
-    'CF2026-00002,organisation,双牌县恒达商贸有限公司,91431123MA4L123456,,outdoor_advertising,2026-02-10,2026-02-11,2026-02-12,2026-03-30,2026-03-31,SP01001;SP01002,"{""ad_area_m2"": 12, ""safety_hazard"": false, ""repeat_count"": 0}",first_offence,2000,standard,general,filing_approval;decision',
+    'CF2026-00001,person,张三丰,431123198001011234,46,street_vending,2026-03-01,2026-03-01,2026-03-02,2026-03-20,'
+    '2026-03-21,SP01001;SP01002,"{""area_m2"": 4, ""repeat_count"": 0, ""key_road"": false}",,200,standard,general,'
+    '立案审批表;询问笔录;处罚决定书;送达回证',
+    'CF2026-00002,organisation,双牌县恒达商贸有限公司,91431123MA4L123456,,outdoor_advertising,2026-02-10,2026-02-11,'
+    '2026-02-12,2026-03-30,2026-03-31,SP01001;SP01002,'
+    '"{""ad_area_m2"": 12, ""safety_hazard"": false, ""repeat_count"": 0}",first_offence,2000,standard,general,'
+    'filing_approval;decision',
     'CF2026-00003,person,李四,,30,graffiti,2026-05-01,,,,,SP01001,,,,,,立案审批表',
 ]
 
@@ -33,7 +39,8 @@ def db(db_url):
     load_departments(db_url)
     with session_scope(db_url) as s:
         for number in ("SP01001", "SP01002"):
-            s.add(m.Officer(number=number, name_masked="王*", department_code="urban_management", certificate_no=f"HN{number}"))
+            s.add(m.Officer(number=number, name_masked="王*", department_code="urban_management",
+                            certificate_no=f"HN{number}"))
     return db_url
 
 
@@ -84,15 +91,20 @@ def test_bad_rows_are_reported_and_good_rows_still_go_in(db, tmp_path):
         GOOD[0],
         GOOD[1].replace("outdoor_advertising", "jaywalking"),                      # row 3: unknown violation
         GOOD[0].replace("CF2026-00001", "CF2026-00011").replace("2026-03-20", "2027-01-01"),  # row 4: future date
-        GOOD[0].replace("CF2026-00001", "CF2026-00012").replace("2026-03-01,2026-03-01", "2026-02-30,2026-03-01"),  # row 5: no such date
-        GOOD[0].replace("CF2026-00001", "CF2026-00013").replace("SP01001;SP01002", "SP01001;SP09999"),  # row 6: unknown officer
-        GOOD[0].replace("CF2026-00001", "CF2026-00014").replace(",,200", ",nap_time,200"),  # row 7: unknown circumstance
+        # row 5: no such date
+        GOOD[0].replace("CF2026-00001", "CF2026-00012").replace("2026-03-01,2026-03-01", "2026-02-30,2026-03-01"),
+        # row 6: unknown officer
+        GOOD[0].replace("CF2026-00001", "CF2026-00013").replace("SP01001;SP01002", "SP01001;SP09999"),
+        # row 7: unknown circumstance
+        GOOD[0].replace("CF2026-00001", "CF2026-00014").replace(",,200", ",nap_time,200"),
         GOOD[0].replace("CF2026-00001", "CF2026-00015").replace(",200,", ",-5,"),  # row 8: negative fine
         GOOD[0].replace("CF2026-00001", "CF2026-00016").replace("处罚决定书", "感谢信"),  # row 9: unknown document
-        GOOD[0].replace("CF2026-00001", "CF2026-00017").replace("2026-03-02,2026-03-20", "2026-03-25,2026-03-20"),  # row 10: decision before filing
+        # row 10: decision before filing
+        GOOD[0].replace("CF2026-00001", "CF2026-00017").replace("2026-03-02,2026-03-20", "2026-03-25,2026-03-20"),
         GOOD[0].replace("CF2026-00001", "").replace(",person,", ",person,"),  # row 11: empty number
         GOOD[0].replace("CF2026-00001", "CF2026-00018").replace(",person,", ",robot,"),  # row 12: unknown party kind
-        GOOD[0].replace("CF2026-00001", "CF2026-00019").replace('""area_m2"": 4', '""area_m2"": ""big""'),  # row 13: bad fact
+        # row 13: bad fact
+        GOOD[0].replace("CF2026-00001", "CF2026-00019").replace('""area_m2"": 4', '""area_m2"": ""big""'),
     ]
     result = import_file(_write(tmp_path, [HEADER, *bad]), url=db, today=TODAY)
     by_row = {p.row: p for p in result.errors}
@@ -121,7 +133,7 @@ def test_all_or_nothing_writes_nothing_when_a_row_is_bad(db, tmp_path):
 
 def test_nothing_is_lost_when_an_import_fails_halfway(db, tmp_path, monkeypatch):
     import_file(_write(tmp_path, [HEADER, GOOD[0]]), url=db, today=TODAY)
-    import workbench.store.importing as importing
+    import workbench.importer.service as importing
 
     calls = {"n": 0}
     real_audit = importing.audit
@@ -157,7 +169,8 @@ def test_encodings(db, tmp_path):
     gb = import_file(_write(tmp_path, [HEADER, *GOOD], name="gb.csv", encoding="gb18030"), url=db, today=TODAY)
     assert gb.encoding == "gb18030" and gb.inserted == 3 and "GB18030" in gb.problems[0].message
     with session_scope(db) as s:
-        assert s.execute(select(m.CaseFile.party_name_masked).where(m.CaseFile.number == "CF2026-00001")).scalar() == "张*丰"
+        masked = s.execute(select(m.CaseFile.party_name_masked).where(m.CaseFile.number == "CF2026-00001")).scalar()
+        assert masked == "张*丰"
     bom = _write(tmp_path, [HEADER, *GOOD], name="bom.csv", encoding="utf-8-sig")
     assert import_file(bom, url=db, today=TODAY).unchanged == 3
     garbage = tmp_path / "garbage.csv"
@@ -173,7 +186,8 @@ def test_empty_and_headless_files(db, tmp_path):
         import_file(empty, kind="cases", url=db, today=TODAY)
     header_only = import_file(_write(tmp_path, [HEADER], name="header.csv"), url=db, today=TODAY)
     assert header_only.rows == 0 and header_only.errors == [] and header_only.inserted == 0
-    missing = import_file(_write(tmp_path, ["number,party_kind", "CF1,person"], name="missing.csv"), kind="cases", url=db, today=TODAY)
+    missing = import_file(_write(tmp_path, ["number,party_kind", "CF1,person"], name="missing.csv"), kind="cases",
+                          url=db, today=TODAY)
     assert missing.errors and missing.errors[0].row == 1 and "violation" in missing.errors[0].column
     assert not missing.written and _count(db, m.CaseFile) == 0
 
@@ -181,16 +195,21 @@ def test_empty_and_headless_files(db, tmp_path):
 def test_xlsx_with_chinese_headers_and_excel_dates(db, tmp_path):
     book = Workbook()
     ws = book.active
-    ws.append(["案号", "当事人类型", "当事人", "违法行为", "违法行为发生日期", "决定日期", "执法人员", "fact.area_m2", "fact.repeat_count", "fact.key_road", "罚款"])
-    ws.append(["CF2026-00100", "个人", "王五", "street_vending", dt.datetime(2026, 4, 1), dt.datetime(2026, 4, 9), "SP01001；SP01002", 2.5, 0, "否", 100])
-    ws.append(["CF2026-00101", "单位", "某某有限公司", "street_vending", dt.datetime(2026, 4, 1), None, "SP01001", 1, 0, False, None])
+    ws.append(["案号", "当事人类型", "当事人", "违法行为", "违法行为发生日期", "决定日期", "执法人员", "fact.area_m2",
+               "fact.repeat_count",
+               "fact.key_road", "罚款"])
+    ws.append(["CF2026-00100", "个人", "王五", "street_vending", dt.datetime(2026, 4, 1), dt.datetime(2026, 4, 9),
+               "SP01001；SP01002", 2.5, 0, "否", 100])
+    ws.append(["CF2026-00101", "单位", "某某有限公司", "street_vending", dt.datetime(2026, 4, 1), None, "SP01001", 1,
+               0, False, None])
     path = tmp_path / "cases.xlsx"
     book.save(path)
     result = import_file(path, url=db, today=TODAY)
     assert result.errors == [] and result.inserted == 2 and result.kind == "cases"
     with session_scope(db) as s:
         row = s.execute(select(m.CaseFile).where(m.CaseFile.number == "CF2026-00100")).scalar_one()
-    assert row.facts == {"area_m2": 2.5, "repeat_count": 0, "key_road": False} and row.officers == ["SP01001", "SP01002"]
+    assert row.facts == {"area_m2": 2.5, "repeat_count": 0, "key_road": False} and row.officers == ["SP01001",
+                                                                                                    "SP01002"]
     assert row.decision_date == dt.date(2026, 4, 9) and row.party_name_masked == "王*"
 
 
@@ -245,8 +264,10 @@ def test_reimport_keeps_a_staff_override_and_says_so(db, tmp_path, capsys):
 
     # the inputs change so that the engine now says major (casualties), and the receipt time is corrected
     second = _write(tmp_path, [REPORT_HEADER,
-                               "R2026-000010,hotline,street_vending,2026-06-01 08:30,xiaoshui,false,0,casualties,received",
-                               "R2026-000011,hotline,street_vending,2026-06-01 09:40,xiaoshui,false,0,casualties,received"],
+                               "R2026-000010,hotline,street_vending,2026-06-01 08:30,xiaoshui,false,0,casualties,"
+                               "received",
+                               "R2026-000011,hotline,street_vending,2026-06-01 09:40,xiaoshui,false,0,casualties,"
+                               "received"],
                     name="reports2.csv")
     result = import_file(second, url=db, today=TODAY, who="clerk")
     assert result.errors == [] and (result.inserted, result.updated, result.unchanged) == (0, 2, 0)
@@ -277,7 +298,8 @@ def test_reimport_keeps_a_staff_override_and_says_so(db, tmp_path, capsys):
     assert (again.updated, again.unchanged, again.kept_overrides, again.problems) == (0, 2, 0, [])
     # the command prints the notice as a warning and succeeds
     third = _write(tmp_path, [REPORT_HEADER,
-                              "R2026-000010,hotline,street_vending,2026-06-01 08:30,xiaoshui,false,7,casualties,received"],
+                              "R2026-000010,hotline,street_vending,2026-06-01 08:30,xiaoshui,false,7,casualties,"
+                              "received"],
                    name="reports3.csv")
     assert main(["import", str(third), "--kind", "reports", "--db", db]) == 0
     out = capsys.readouterr()
@@ -315,7 +337,7 @@ def test_reimport_status_change_writes_history_and_audit(db, tmp_path):
 
 
 def test_status_event_is_in_the_same_transaction_as_the_change(db, tmp_path, monkeypatch):
-    import workbench.store.importing as importing
+    import workbench.triage.base as importing  # the status event and its audit row are written by the triage service
 
     row = "R2026-000030,camera,street_vending,2026-06-02 10:00,chengbei,false,0,,{}"
     import_file(_write(tmp_path, [REPORT_HEADER, row.format("received")], name="reports.csv"), url=db, today=TODAY)
@@ -355,7 +377,8 @@ def test_masking():
 
 def test_export_csv_and_xlsx_round_trip_chinese(tmp_path):
     columns = ["number", "name", "when", "tags", "facts", "fine"]
-    rows = [{"number": "CF1", "name": "张*丰", "when": dt.date(2026, 1, 2), "tags": ["a", "b"], "facts": {"x": 1}, "fine": 200},
+    rows = [{"number": "CF1", "name": "张*丰", "when": dt.date(2026, 1, 2), "tags": ["a", "b"], "facts": {"x": 1},
+             "fine": 200},
             ("CF2", "双牌县**公司", dt.datetime(2026, 1, 3, 9, 30), [], None, None)]
     assert export_rows(columns, rows, tmp_path / "out.csv") == 2
     raw = (tmp_path / "out.csv").read_bytes()
@@ -364,21 +387,24 @@ def test_export_csv_and_xlsx_round_trip_chinese(tmp_path):
         got = list(csv.reader(handle))
     assert got == [columns, ["CF1", "张*丰", "2026-01-02", "a; b", '{"x": 1}', "200"],
                    ["CF2", "双牌县**公司", "2026-01-03 09:30", "", "", ""]]
-    assert export_rows(columns, rows, tmp_path / "out.xlsx", headers=["案号", "当事人", "日期", "标签", "事实", "罚款"]) == 2
+    headers = ["案号", "当事人", "日期", "标签", "事实", "罚款"]
+    assert export_rows(columns, rows, tmp_path / "out.xlsx", headers=headers) == 2
     ws = load_workbook(tmp_path / "out.xlsx").active
     values = list(ws.values)
-    assert values[0][0] == "案号" and values[1][1] == "张*丰" and values[1][5] == 200 and values[2][2] == dt.datetime(2026, 1, 3, 9, 30)
+    assert values[0][0] == "案号" and values[1][1] == "张*丰" and values[1][5] == 200
+    assert values[2][2] == dt.datetime(2026, 1, 3, 9, 30)
     with pytest.raises(InputError, match=".csv or .xlsx"):
         export_rows(columns, rows, tmp_path / "out.pdf")
 
 
 def test_export_table_hides_the_generator_columns_and_reimports(tmp_path):
-    from workbench.store.demo import build_demo
+    from workbench.demo import build_demo
 
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     upgrade(url)
     build_demo(url, seed=5, anchor=TODAY, cases=40, reports=10)
-    n = export_table(__import__("workbench.store.db", fromlist=["get_engine"]).get_engine(url), "case_file", tmp_path / "cases.csv")
+    n = export_table(__import__("workbench.store.db", fromlist=["get_engine"]).get_engine(url), "case_file",
+                     tmp_path / "cases.csv")
     assert n == 40
     header = (tmp_path / "cases.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(",")
     assert "planted_defects" not in header and "number" in header
@@ -391,13 +417,14 @@ def test_export_table_hides_the_generator_columns_and_reimports(tmp_path):
 
 
 def test_export_views_of_the_apps(tmp_path, capsys):
-    from workbench.store.demo import build_demo
+    from workbench.demo import build_demo
 
     url = f"sqlite:///{tmp_path / 'views.db'}"
     upgrade(url)
     build_demo(url, seed=5, anchor=TODAY, cases=30, reports=60)
     with session_scope(url) as s:
-        open_count = s.execute(select(func.count()).select_from(m.Report).where(m.Report.status.in_(m.OPEN_REPORT_STATUSES))).scalar()
+        open_count = s.execute(select(func.count()).select_from(m.Report)
+                               .where(m.Report.status.in_(m.OPEN_REPORT_STATUSES))).scalar()
     assert main(["export", "open_reports", str(tmp_path / "open.csv"), "--db", url]) == 0
     lines = (tmp_path / "open.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("number,received_at") and len(lines) == open_count + 1 and open_count > 0

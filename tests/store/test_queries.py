@@ -9,11 +9,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from workbench.demo import build_demo
+from workbench.engine.inputs import case_file_document
 from workbench.errors import InputError
 from workbench.store import models as m
 from workbench.store import queries as q
 from workbench.store.db import dispose_engines, session_scope
-from workbench.store.demo import build_demo
 from workbench.store.migrate import upgrade
 
 ANCHOR = dt.date(2026, 6, 30)
@@ -100,6 +101,6 @@ def test_stratified_sample_is_reproducible_and_proportional(demo_url):
 def test_case_file_dict_never_shows_planted_defects(demo_url):
     with session_scope(demo_url) as s:
         sample = q.stratified_case_sample(s, 20, seed=3)
-        files = q.case_files_for_review(s, [i for i, _ in sample])
+        files = [dict(case_file_document(c), id=c.id) for c in q.case_files_by_id(s, [i for i, _ in sample])]
     assert len(files) == 20 and [f["id"] for f in files] == [i for i, _ in sample]
     assert all("planted_defects" not in f and f["case_id"] and f["party"]["kind"] for f in files)

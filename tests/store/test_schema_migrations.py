@@ -115,7 +115,8 @@ def test_foreign_keys_and_json_round_trip(migrated):
     with session_scope(migrated) as s:
         s.add(m.Department(code="urban_management", name_zh="城管", name_en="Urban management"))
     with session_scope(migrated) as s:
-        s.add(m.CaseFile(number="CF2026-00001", party_kind="person", party_name_masked="张*", violation="street_vending",
+        s.add(m.CaseFile(number="CF2026-00001", party_kind="person", party_name_masked="张*",
+                         violation="street_vending",
                          department_code="urban_management", act_date=dt.date(2026, 1, 5), facts={"area_m2": 2.5},
                          circumstances=["first_offence"], officers=["SP01001", "SP01002"], documents=["decision"]))
     with session_scope(migrated) as s:
@@ -166,7 +167,8 @@ def test_upgrade_from_0002_adds_the_exercise_settings_with_defaults_on_existing_
     downgrade(db_url, "0002")
     assert not {"time_limit_minutes", "scenario_order", "feedback"} & set(_exercise_columns(db_url))
     with get_engine(db_url).connect() as conn:  # the row survives the way down (SQLite rebuilds the table)
-        assert conn.execute(text("SELECT name FROM training_exercise WHERE id = :i"), {"i": exercise_id}).scalar_one() == "旧练习"
+        assert conn.execute(text("SELECT name FROM training_exercise WHERE id = :i"),
+                            {"i": exercise_id}).scalar_one() == "旧练习"
 
 
 def test_upgrade_from_0002_moves_settings_out_of_the_old_side_table(db_url):
@@ -176,8 +178,10 @@ def test_upgrade_from_0002_moves_settings_out_of_the_old_side_table(db_url):
     without = _insert_exercise_at_0002(db_url, "无设置")
     with get_engine(db_url).begin() as conn:
         conn.execute(text("CREATE TABLE training_exercise_settings (exercise_id INTEGER PRIMARY KEY, "
-                          "time_limit_minutes INTEGER, scenario_order VARCHAR(16) NOT NULL, feedback VARCHAR(16) NOT NULL)"))
-        conn.execute(text("INSERT INTO training_exercise_settings VALUES (:i, 45, 'shuffled', 'end')"), {"i": with_settings})
+                          "time_limit_minutes INTEGER, scenario_order VARCHAR(16) NOT NULL, "
+                          "feedback VARCHAR(16) NOT NULL)"))
+        conn.execute(text("INSERT INTO training_exercise_settings VALUES (:i, 45, 'shuffled', 'end')"),
+                     {"i": with_settings})
     upgrade(db_url)
     assert not inspect(get_engine(db_url)).has_table("training_exercise_settings")
     with session_scope(db_url) as s:

@@ -1,4 +1,4 @@
-"""The triage service (workbench/triage.py): intake, the workflow's rules, overrides, overdue, dashboard."""
+"""The triage service (workbench/triage/): intake, the workflow's rules, overrides, overdue, dashboard."""
 
 import datetime as dt
 import threading
@@ -12,6 +12,7 @@ from workbench.engine import get_engine
 from workbench.errors import InputError
 from workbench.store import StaleRecordError, session_scope
 from workbench.store.models import AuditLog, Department, Report, ReportEvent
+from workbench.triage import receiving
 
 from .conftest import NOW
 
@@ -123,7 +124,8 @@ def test_every_step_is_audited(db_url):
     rid = intake(db_url).report_id
     service.dispatch(rid, "x", at=NOW, url=db_url)
     with session_scope(db_url) as s:
-        actions = [a.action for a in s.exec(select(AuditLog).where(AuditLog.entity_id == str(rid)).order_by(AuditLog.id))]
+        rows = s.exec(select(AuditLog).where(AuditLog.entity_id == str(rid)).order_by(AuditLog.id))
+        actions = [a.action for a in rows]
     assert actions == ["report.receive", "report.classify", "report.dispatch"]
 
 
@@ -138,7 +140,8 @@ def test_overdue_counts_only_open_reports_past_their_deadline(db_url):
     hours = service.get_report(late, db_url).handle_within_hours
     assert [(r["id"], r["overdue_hours"]) for r in rows] == [(late, pytest.approx(10 - hours))]
     assert service.overdue_by_department(at=NOW, url=db_url) == [
-        {"department": "urban_management", "count": 1, "max_overdue_hours": rows[0]["overdue_hours"], "total_overdue_hours": rows[0]["overdue_hours"]}]
+        {"department": "urban_management", "count": 1, "max_overdue_hours": rows[0]["overdue_hours"],
+         "total_overdue_hours": rows[0]["overdue_hours"]}]
 
 
 def test_dashboard_series_cover_each_day(db_url):
@@ -184,7 +187,8 @@ def test_a_stale_version_is_refused_in_both_languages(db_url):
         service.dispatch(rid, "b", at=NOW, url=db_url, version=version)
     text = str(caught.value)
     assert "已被其他席位修改" in text and "changed by someone else" in text
-    assert service.message_of(caught.value).params == {"number": "R2026-000001", "expected": version, "found": version + 1}
+    assert service.message_of(caught.value).params == {"number": "R2026-000001", "expected": version,
+                                                       "found": version + 1}
 
 
 def test_why_a_report_is_unclassified_is_kept_by_key(db_url):
@@ -258,7 +262,7 @@ def test_desks_filing_at_the_same_moment_all_succeed_with_distinct_numbers(share
 
 def test_a_number_taken_by_another_writer_is_retried_and_the_report_kept(db_url, monkeypatch):
     first = intake(db_url, description="first")
-    real_next_number = service._next_number
+    real_next_number = receiving._next_number
     calls = []
 
     def stale_then_real(s, received_at, after=None):
@@ -267,7 +271,7 @@ def test_a_number_taken_by_another_writer_is_retried_and_the_report_kept(db_url,
             return first.number
         return real_next_number(s, received_at, after=after)
 
-    monkeypatch.setattr(service, "_next_number", stale_then_real)
+    monkeypatch.setattr(receiving, "_next_number", stale_then_real)
     second = intake(db_url, description="second")
     assert calls == [None, first.number]
     assert second.number == "R2026-000002" and second.classified
@@ -279,7 +283,7 @@ def test_a_number_taken_by_another_writer_is_retried_and_the_report_kept(db_url,
 
 def test_a_number_taken_every_time_gives_up_with_a_message_and_stores_nothing(db_url, monkeypatch):
     first = intake(db_url)
-    monkeypatch.setattr(service, "_next_number", lambda s, received_at, after=None: first.number)
+    monkeypatch.setattr(receiving, "_next_number", lambda s, received_at, after=None: first.number)
     monkeypatch.setattr(service.time, "sleep", lambda seconds: None)
     with pytest.raises(service.TriageError) as caught:
         intake(db_url)
@@ -292,8 +296,9 @@ def test_a_number_taken_every_time_gives_up_with_a_message_and_stores_nothing(db
 
 
 def test_imported_numbers_of_another_shape_do_not_stop_the_numbering(db_url):
-    with session_scope(db_url) as s:   # as workbench/store/importing.py stores them: the spreadsheet's own numbers
+    with session_scope(db_url) as s:   # as workbench/importer/ stores them: the spreadsheet's own numbers
         for number in ("R2026-000041", "R2026-IMP-7", "R2025-000900"):
-            s.add(Report(number=number, source="hotline", category="street_vending", received_at=NOW, status="received"))
+            s.add(Report(number=number, source="hotline", category="street_vending", received_at=NOW,
+                         status="received"))
     assert intake(db_url).number == "R2026-000042"
     assert intake(db_url, received_at=dt.datetime(2025, 12, 31, 23, 0)).number == "R2025-000901"

@@ -19,20 +19,22 @@ def register(sub) -> None:
     parser.add_argument("file", help="output file, .csv or .xlsx")
     parser.add_argument("--db", metavar="URL", help="database URL (default: WORKBENCH_DB_URL, else var/workbench.db)")
     parser.add_argument("--department", help="views: only this lead department")
-    parser.add_argument("--include-hidden", action="store_true", help="include the demo generator's columns (planted_defects, planted_bias)")
+    parser.add_argument("--include-hidden", action="store_true",
+                        help="include the demo generator's columns (planted_defects, planted_bias)")
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
+    from workbench.errors import WorkbenchError
+    from workbench.store import queries
     from workbench.store.db import get_engine, session_scope
     from workbench.store.exporting import export_rows, export_table
     from workbench.store.migrate import current_revision
-    from workbench.store import queries
-    from workbench.errors import WorkbenchError
 
     engine = get_engine(args.db)
     if current_revision(engine) is None:
-        raise WorkbenchError(f"{engine.url.render_as_string(hide_password=True)}: not a Workbench database yet; run `workbench init` first")
+        raise WorkbenchError(f"{engine.url.render_as_string(hide_password=True)}: not a Workbench database yet; "
+                             "run `workbench init` first")
     if args.table not in VIEWS:
         count = export_table(engine, args.table, args.file, include_hidden=args.include_hidden)
     else:

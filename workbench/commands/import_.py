@@ -15,7 +15,8 @@ HELP = "import case files or event reports from CSV or XLSX (validated row by ro
 def register(sub) -> None:
     parser = sub.add_parser("import", help=HELP, description=HELP)
     parser.add_argument("file", help="a .csv (UTF-8 or GB18030) or .xlsx file; the first row names the columns")
-    parser.add_argument("--kind", choices=("cases", "reports"), help="what the file holds (default: guessed from the header)")
+    parser.add_argument("--kind", choices=("cases", "reports"),
+                        help="what the file holds (default: guessed from the header)")
     parser.add_argument("--all-or-nothing", action="store_true", help="write nothing when any row is bad")
     parser.add_argument("--db", metavar="URL", help="database URL (default: WORKBENCH_DB_URL, else var/workbench.db)")
     parser.add_argument("--who", default="import", help="name recorded in the audit log (default: import)")
@@ -24,7 +25,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from workbench.store.importing import import_file
+    from workbench.importer import import_file
     from workbench.store.migrate import upgrade
 
     upgrade(args.db)

@@ -23,7 +23,8 @@ def register(sub) -> None:
     parser.add_argument("--anchor", metavar="YYYY-MM-DD", help="demo: the last day of the data (default: today)")
     parser.add_argument("--cases", type=int, help="demo: number of case files (default 5000)")
     parser.add_argument("--reports", type=int, help="demo: number of event reports (default 2000)")
-    parser.add_argument("--rules", metavar="DIR", help="rules directory advising the demo data (default: the project's rules/)")
+    parser.add_argument("--rules", metavar="DIR",
+                        help="rules directory advising the demo data (default: the project's rules/)")
     parser.set_defaults(func=run)
 
 
@@ -52,8 +53,7 @@ def run(args) -> int:
         print(f"{shown}: upgraded from revision {before} to {after}")
     else:
         print(f"{shown}: already at revision {after}; nothing to do")
-    from workbench.store.demo import DEFAULT_SEED, build_demo, demo_present, load_departments
-
+    from workbench.demo import DEFAULT_SEED, build_demo, demo_present, load_departments
     from workbench.errors import WorkbenchError
 
     try:
@@ -61,7 +61,8 @@ def run(args) -> int:
     except WorkbenchError as exc:  # a broken rulebook must not stop the database from being created
         if args.demo:
             raise
-        print(f"departments not loaded (the rulebook has problems; run `workbench check`): {str(exc).splitlines()[0]}", file=sys.stderr)
+        print(f"departments not loaded (the rulebook has problems; run `workbench check`): {str(exc).splitlines()[0]}",
+              file=sys.stderr)
         added = 0
     if added:
         print(f"{added} departments loaded from rules/departments.yaml")

@@ -3,6 +3,10 @@
 Only booleans, integers, finite floats and text reach durable_rules (its
 comparisons are loose), so everything is typed here; a mistake raises
 ``InputError`` naming the field and what is expected.
+
+The case contract's other half lives here too: ``case_input_from_record`` (a stored case file -> the engine's
+case), ``case_file_document`` (-> the review pre-check's case file) and ``report_input_from_record`` (a stored
+report -> ``classify()``'s input) are the one mapping every service uses; a new case field changes here.
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ from workbench.rulebook.model import (
     RuleBook,
 )
 
-CASE_KEYS = {"violation", "act_date", "act_end_date", "discovered_date", "decision_date", "party", "facts", "circumstances", "proposed_penalty", "id", "case_no", "note"}
-REPORT_KEYS = {"category", "source", "received_at", "location", "people_affected", "flags", "description", "id", "report_no", "note"}
+CASE_KEYS = {"violation", "act_date", "act_end_date", "discovered_date", "decision_date", "party", "facts",
+             "circumstances", "proposed_penalty", "id", "case_no", "note"}
+REPORT_KEYS = {"category", "source", "received_at", "location", "people_affected", "flags", "description", "id",
+               "report_no", "note"}
 
 
 @dataclass
@@ -66,7 +72,8 @@ def parse_case(case: Any, book: RuleBook) -> CaseInput:
 
     party = case.get("party")
     if not isinstance(party, dict):
-        raise InputError("party", 'must be {"kind": "person"|"organisation", "age": int, "capacity": "full"|"limited"|"none"}')
+        raise InputError("party",
+                         'must be {"kind": "person"|"organisation", "age": int, "capacity": "full"|"limited"|"none"}')
     _closed(party, {"kind", "age", "capacity", "name", "id_number"}, "party.")
     kind = party.get("kind")
     if kind not in PARTY_KINDS:
@@ -85,7 +92,8 @@ def parse_case(case: Any, book: RuleBook) -> CaseInput:
     for name, value in facts.items():
         spec = violation.facts.get(name)
         if spec is None:
-            raise InputError(f"facts.{name}", f"not a fact of {code}; known: {', '.join(sorted(violation.facts)) or 'none'}")
+            raise InputError(f"facts.{name}",
+                             f"not a fact of {code}; known: {', '.join(sorted(violation.facts)) or 'none'}")
         if value is None:
             continue
         clean_facts[name] = _fact_value(f"facts.{name}", spec, value)
@@ -112,7 +120,8 @@ def parse_case(case: Any, book: RuleBook) -> CaseInput:
             raise InputError("proposed_penalty.other", f"must be a list from {', '.join(OTHER_PENALTIES)}")
         proposed = {"fine_yuan": fine, "other": list(other)}
 
-    event: dict[str, Any] = {"violation": code, "party_kind": kind, "capacity": capacity, "elapsed_months": elapsed_months(act_end, discovered)}
+    event: dict[str, Any] = {"violation": code, "party_kind": kind, "capacity": capacity,
+                             "elapsed_months": elapsed_months(act_end, discovered)}
     if age is not None:
         event["party_age"] = age
     for name in CIRCUMSTANCES:
@@ -127,7 +136,8 @@ def parse_report(report: Any, book: RuleBook) -> ReportInput:
     _closed(report, REPORT_KEYS, "")
     category = report.get("category")
     if book.category(category) is None:
-        raise InputError("category", f"unknown category {category!r}; known: {', '.join(r.category for r in book.ownership)}")
+        raise InputError("category",
+                         f"unknown category {category!r}; known: {', '.join(r.category for r in book.ownership)}")
     source = report.get("source")
     if source not in REPORT_SOURCES:
         raise InputError("source", f"must be one of {', '.join(REPORT_SOURCES)}, not {source!r}")
@@ -214,7 +224,8 @@ def _fact_value(field: str, spec, value: Any) -> Any:
         if value not in spec.values:
             raise InputError(field, f"must be one of {', '.join(map(str, spec.values))}, not {value!r}")
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float) and not math.isfinite(value)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or (isinstance(value, float) and not math.isfinite(value)):
         raise InputError(field, f"must be a number, not {value!r}")
     if spec.type == "integer":
         if isinstance(value, float) and not value.is_integer():
@@ -229,3 +240,95 @@ def _fact_value(field: str, spec, value: Any) -> Any:
         if value.is_integer():
             value = int(value)
     return value
+
+
+# -- the case contract: stored records -> the engine's input ----------------------------------------------------------
+
+# The engine fields of a case, as a case file document (the pre-check's JSON) holds them.
+CASE_FILE_FIELDS = ("violation", "act_date", "act_end_date", "discovered_date", "decision_date", "party", "facts",
+                    "circumstances")
+_CASE_DATES = ("act_end_date", "discovered_date", "decision_date")
+
+
+def case_input_from_record(record: Any, *, with_penalty: bool = True) -> dict[str, Any]:
+    """The engine's case (the input ``parse_case`` reads) from a stored case file.
+
+    ``record``: a ``CaseFile`` row, a mapping of its columns (``party_kind``, ``party_age``, ``party_capacity``,
+    ``fine_yuan``, ``other_penalties``, dates as dates or ISO text), or a case file document as the pre-check
+    reads it (``party`` an object, the penalty under ``penalty`` or ``proposed_penalty``). With ``with_penalty``
+    the penalty on the file is the proposed penalty. The one place that maps a case file to the engine's case.
+    """
+    get = _getter(record)
+    if isinstance(record, dict) and "party_kind" not in record:  # a case file document: its engine fields as they are
+        case = {k: _iso(record[k]) for k in CASE_FILE_FIELDS if record.get(k) is not None}
+        penalty = record.get("penalty", record.get("proposed_penalty")) or {}
+        fine, other = penalty.get("fine_yuan"), penalty.get("other") or []
+    else:
+        party: dict[str, Any] = {"kind": get("party_kind"), "capacity": get("party_capacity") or "full"}
+        if get("party_age") is not None:
+            party["age"] = get("party_age")
+        case = {"violation": get("violation"), "act_date": _iso(get("act_date")), "party": party,
+                "facts": dict(get("facts") or {}), "circumstances": list(get("circumstances") or [])}
+        for key in _CASE_DATES:
+            if get(key) is not None:
+                case[key] = _iso(get(key))
+        fine, other = get("fine_yuan"), get("other_penalties") or []
+    if with_penalty and (fine is not None or other):
+        proposed: dict[str, Any] = {"other": [str(o) for o in other]}
+        if fine is not None:
+            proposed["fine_yuan"] = int(round(fine))
+        case["proposed_penalty"] = proposed
+    return case
+
+
+def case_file_document(record: Any) -> dict[str, Any]:
+    """A stored case file as the review pre-check reads it (workbench.review.precheck).
+
+    The engine's case fields (``case_input_from_record`` without the penalty) plus case_id (the case number),
+    department, filing/service dates, served_on_spot, procedure, officers, documents and the penalty decided
+    (``penalty``). Never includes planted_defects.
+    """
+    get = _getter(record)
+    out = case_input_from_record(record, with_penalty=False)
+    out.update({"case_id": get("number"), "department": get("department_code"), "procedure": get("procedure"),
+                "officers": list(get("officers") or []), "documents": list(get("documents") or []),
+                "served_on_spot": bool(get("served_on_spot"))})
+    for key in ("filing_date", "service_date"):
+        if get(key) is not None:
+            out[key] = _iso(get(key))
+    penalised = case_input_from_record(record).get("proposed_penalty")
+    if penalised is not None:
+        out["penalty"] = penalised
+    return out
+
+
+def report_input_from_record(record: Any) -> dict[str, Any]:
+    """The report as the engine's ``classify()`` takes it (the input ``parse_report`` reads), from a stored report.
+
+    ``record``: a ``Report`` row or a mapping of its columns (category, source, received_at as a datetime,
+    community, key_road, location_text, people_affected, flags). The one place that maps a report to the engine.
+    """
+    get = _getter(record)
+    location: dict[str, Any] = {"key_road": bool(get("key_road"))}
+    if get("community"):
+        location["community"] = get("community")
+    if get("location_text"):
+        location["address"] = get("location_text")
+    return {
+        "category": get("category"),
+        "source": get("source"),
+        "received_at": get("received_at").isoformat(timespec="minutes"),
+        "location": location,
+        "people_affected": int(get("people_affected") or 0),
+        "flags": list(get("flags") or []),
+    }
+
+
+def _getter(record: Any):
+    if isinstance(record, dict):
+        return record.get
+    return lambda key, default=None: getattr(record, key, default)
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value

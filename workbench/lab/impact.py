@@ -33,6 +33,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from workbench.engine.inputs import case_input_from_record
 from workbench.errors import WorkbenchError
 from workbench.rulebook.model import LEVELS, BenchmarkVersion, RuleBook
 from workbench.rulebook.pyeval import atoms
@@ -152,20 +153,19 @@ def load_cases(violation: str, db_url: str | None = None) -> list[StoredCase]:
     from sqlalchemy.exc import SQLAlchemyError
 
     from workbench.store import get_engine as store_engine
-    from workbench.store.demo import case_for_engine
     from workbench.store.models import CaseFile
 
     table = CaseFile.__table__
     engine = store_engine(db_url)
     try:
-        return _load_cases(engine, table, violation, case_for_engine)
+        return _load_cases(engine, table, violation, case_input_from_record)
     except SQLAlchemyError as exc:
         where = engine.url.render_as_string(hide_password=True)
         raise WorkbenchError(f"cannot read the case files in {where} ({type(exc).__name__}); "
                              "create the store with `workbench init` (add --demo for the demo county)") from None
 
 
-def _load_cases(engine, table, violation: str, case_for_engine) -> list[StoredCase]:
+def _load_cases(engine, table, violation: str, case_input) -> list[StoredCase]:
     from sqlalchemy import func, select
 
     with engine.connect() as conn:
@@ -179,7 +179,7 @@ def _load_cases(engine, table, violation: str, case_for_engine) -> list[StoredCa
                                               "act_end_date", "discovered_date", "decision_date", "facts", "circumstances",
                                               "department_code", "lead_officer", "fine_yuan")]
         rows = conn.execute(select(*columns).where(table.c.violation == violation).order_by(table.c.id)).mappings().all()
-    cases = [StoredCase(r["number"], case_for_engine(dict(r), with_penalty=False), r["department_code"], r["lead_officer"],
+    cases = [StoredCase(r["number"], case_input(dict(r), with_penalty=False), r["department_code"], r["lead_officer"],
                         r["fine_yuan"], r["decision_date"]) for r in rows]
     with _case_lock:
         for old in [k for k in _case_cache if k[:2] == key[:2]]:  # an older state of the same files

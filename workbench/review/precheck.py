@@ -25,7 +25,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.engine.inputs import parse_date
+from workbench.engine.inputs import case_input_from_record, parse_date
 from workbench.errors import InputError
 from workbench.review import workdays
 
@@ -55,7 +55,6 @@ DOCUMENTS = {
     "service_receipt": "送达回证",
 }
 _DOC_BY_NAME = {name: code for code, name in DOCUMENTS.items()}
-ENGINE_CASE_FIELDS = ("violation", "act_date", "act_end_date", "discovered_date", "decision_date", "party", "facts", "circumstances")
 
 
 @dataclass
@@ -117,7 +116,7 @@ def precheck(case_file: dict[str, Any], engine: Any = None, checklist: Any = Non
         from workbench.engine import get_engine
 
         engine = get_engine()
-    findings += engine_findings(case, engine.decide(engine_case(case)), checklist, engine)
+    findings += engine_findings(case, engine.decide(case_input_from_record(case.raw)), checklist, engine)
     version = getattr(getattr(engine, "rulebook", None), "version", None)
     for finding in findings:
         # the rulebook's content hash covers rules/review.yaml too: it versions the pure checks' thresholds
@@ -183,21 +182,6 @@ def parse_case_file(data: dict[str, Any]) -> CaseFile:
 
 def _date(data: dict[str, Any], key: str) -> dt.date | None:
     return parse_date(data.get(key), key)
-
-
-def engine_case(case: CaseFile) -> dict[str, Any]:
-    """The engine's case (issue 2 §5) from a case file: the penalty decided is the proposal."""
-    out = {k: _iso(case.raw[k]) for k in ENGINE_CASE_FIELDS if case.raw.get(k) is not None}
-    if case.fine_yuan is not None or case.other_penalties:
-        penalty: dict[str, Any] = {"other": list(case.other_penalties)}
-        if case.fine_yuan is not None:
-            penalty["fine_yuan"] = int(round(case.fine_yuan))
-        out["proposed_penalty"] = penalty
-    return out
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
 
 
 # -- pure checks ------------------------------------------------------------------

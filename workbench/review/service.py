@@ -21,6 +21,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from workbench.engine.inputs import case_file_document  # the one mapping of a stored case file (the case contract)
 from workbench.errors import InputError, WorkbenchError
 from workbench.review.checklist import Checklist, load_checklist
 from workbench.review.precheck import precheck
@@ -29,7 +30,6 @@ from workbench.review.sampling import Population, draw
 from workbench.review.scoring import Deduction, proposed_deductions, score
 from workbench.store import StaleRecordError, models
 from workbench.store import session_scope as _store_session
-from workbench.store.queries import case_file_dict  # the store's one mapping of a row to the pre-check's JSON
 
 STORE_METHOD = {"simple": "random", "stratified": "stratified", "risk": "risk_weighted"}
 METHOD_OF_STORE = {v: k for k, v in STORE_METHOD.items()}
@@ -58,7 +58,7 @@ def _iso(value: Any) -> str | None:
 
 
 def precheck_row(row: models.CaseFile, engine: Any = None, checklist: Checklist | None = None) -> list[dict[str, Any]]:
-    return [f.to_dict() for f in precheck(case_file_dict(row), engine=engine, checklist=checklist)]
+    return [f.to_dict() for f in precheck(case_file_document(row), engine=engine, checklist=checklist)]
 
 
 def population_rows(session, date_from: dt.date | None = None, date_to: dt.date | None = None,

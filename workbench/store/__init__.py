@@ -1,4 +1,4 @@
-"""The store: SQLModel tables, engine/session helpers, migrations, demo county, import/export.
+"""The store: SQLModel tables, sessions, migrations, queries, the audit log and export of rows (nothing that decides).
 
     from workbench.store import session_scope, models
     with session_scope() as s:          # one transaction
@@ -8,8 +8,8 @@ See workbench/store/models.py for the conventions every app relies on.
 """
 
 from workbench.store import models
-from workbench.store.db import StaleRecordError, dispose_engines, get_engine, resolve_url, session_scope
+from workbench.store.db import StaleRecordError, dispose_engines, get_engine, resolve_url, session_scope, use_session
 
-__all__ = ["models", "get_engine", "session_scope", "resolve_url", "StaleRecordError", "dispose_engines"]
+__all__ = ["models", "get_engine", "session_scope", "use_session", "resolve_url", "StaleRecordError", "dispose_engines"]
 
 from workbench.store import audit as _audit  # noqa: E402,F401  (makes the audit log append-only in every session)

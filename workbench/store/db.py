@@ -26,7 +26,9 @@ from sqlmodel import Session, create_engine
 from workbench.config import Settings, settings
 from workbench.errors import WorkbenchError
 
-__all__ = ["engine_url", "get_engine", "session_scope", "resolve_url", "default_url", "StaleRecordError", "dispose_engines"]
+__all__ = ["engine_url", "get_engine", "session_scope", "resolve_url", "default_url", "StaleRecordError",
+           "dispose_engines",
+           "use_session"]
 
 ENV_URL = "WORKBENCH_DB_URL"
 
@@ -86,7 +88,7 @@ def engine_url(url: str):
     parsed = make_url(url)
     if parsed.drivername == "postgresql":
         try:
-            import psycopg  # noqa: F401
+            import psycopg  # noqa: F401  (an optional driver: is psycopg 3 installed?)
         except ImportError:
             parsed = parsed.set(drivername="postgresql+psycopg2")
     return parsed
@@ -140,3 +142,16 @@ def _table_of(message: str) -> str:
     # "Version id '1' on merged state <Officer at 0x..> does not match existing version '2'. ..."
     found = re.search(r"on table '([^']+)'", message) or re.search(r"<(\w+) at 0x", message)
     return f"this {found.group(1)} record" if found else "this record"
+
+
+@contextmanager
+def use_session(session: Session | None = None, url: str | None = None) -> Iterator[Session]:
+    """The caller's ``session`` as it is (its transaction: nothing committed here), else a new ``session_scope(url)``.
+
+    What a service that writes does with its keyword-only ``session=``, so one transaction can span two services.
+    """
+    if session is not None:
+        yield session
+        return
+    with session_scope(url) as own:
+        yield own

@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
@@ -54,7 +55,6 @@ def export_rows(columns: Sequence[str], rows: Iterable[Any], path: str | Path, *
                 writer.writerow([cell_text(v) for v in _values(row, columns)])
                 count += 1
         return count
-    from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     ws = book.create_sheet(title=sheet[:31] or "data")

@@ -9,6 +9,7 @@ against a scratch SQLite database at head), review it, and commit both.
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 from alembic import command
@@ -75,8 +76,6 @@ def downgrade(url: str | None, revision: str) -> None:
 
 def _main(argv: list[str]) -> int:
     if len(argv) >= 2 and argv[0] == "revision":
-        import tempfile
-
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite:///{tmp}/scratch.db"
             upgrade(url)

@@ -89,7 +89,8 @@ class Department(Versioned, SQLModel, table=True):
     code: str = Field(unique=True, index=True, max_length=64)
     name_zh: str
     name_en: str
-    kind: str = Field(default="enforcement", max_length=32)  # enforcement | township | community | coordination | leadership
+    # enforcement | township | community | coordination | leadership
+    kind: str = Field(default="enforcement", max_length=32)
     active: bool = True
     version: int = 1
 
@@ -174,7 +175,8 @@ class ReportEvent(SQLModel, table=True):
     report_id: int = Field(foreign_key="report.id", index=True)
     at: dt.datetime = Field(sa_type=DateTime)
     who: str
-    action: str = Field(max_length=32)  # receive classify dispatch handle feedback verify close escalate override cancel note
+    # receive classify dispatch handle feedback verify close escalate override cancel note
+    action: str = Field(max_length=32)
     from_status: Optional[str] = Field(default=None, max_length=16)
     to_status: Optional[str] = Field(default=None, max_length=16)
     note: Optional[str] = None
@@ -186,7 +188,8 @@ class CaseFile(Versioned, SQLModel, table=True):
 
     __tablename__ = "case_file"
     __table_args__ = (  # migration 0002: counts by violation and level, sampling by department and period
-        Index("ix_case_violation_level", "violation", "level_applied", "decision_date", "fine_yuan"),  # covers the counts
+        # covers the counts
+        Index("ix_case_violation_level", "violation", "level_applied", "decision_date", "fine_yuan"),
         Index("ix_case_department_decision", "department_code", "decision_date"),
         Index("ix_case_decision_date", "decision_date"),
     )
@@ -337,7 +340,8 @@ class TrainingExercise(Versioned, SQLModel, table=True):
     closes_at: Optional[dt.datetime] = Field(default=None, sa_type=DateTime)
     status: str = Field(default="open", max_length=16)
     time_limit_minutes: Optional[int] = None  # none: no limit
-    scenario_order: str = Field(default="fixed", max_length=16, sa_column_kwargs={"server_default": "fixed"})  # fixed | shuffled
+    # fixed | shuffled
+    scenario_order: str = Field(default="fixed", max_length=16, sa_column_kwargs={"server_default": "fixed"})
     feedback: str = Field(default="each", max_length=16, sa_column_kwargs={"server_default": "each"})  # each | end
     version: int = 1
 

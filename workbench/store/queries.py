@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any, Iterable
+from typing import Iterable
 
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
+from workbench.errors import InputError
 from workbench.store.models import OPEN_REPORT_STATUSES, CaseFile, Report
 
 __all__ = [
     "open_reports", "overdue_reports", "stratified_case_sample", "case_counts_by_violation_and_level",
-    "case_file_dict", "case_files_for_review", "CASE_FILE_COLUMNS", "REPORT_COLUMNS",
+    "case_files_by_id", "CASE_FILE_COLUMNS", "REPORT_COLUMNS",
 ]
 
 REPORT_COLUMNS = ("number", "received_at", "source", "category", "severity", "lead", "assist", "coordination_level",
                   "status", "due_at", "community", "overridden", "rules_version")
-CASE_FILE_COLUMNS = ("number", "department_code", "violation", "party_kind", "party_name_masked", "act_date", "filing_date",
+CASE_FILE_COLUMNS = ("number", "department_code", "violation", "party_kind", "party_name_masked", "act_date",
+                     "filing_date",
                      "decision_date", "fine_yuan", "level_applied", "procedure", "lead_officer", "rules_version")
 
 
@@ -67,8 +69,10 @@ def case_counts_by_violation_and_level(session: Session, *, department: str | No
         query = query.where(CaseFile.decision_date >= decided_from)
     if decided_to:
         query = query.where(CaseFile.decision_date <= decided_to)
-    query = query.group_by(CaseFile.violation, CaseFile.level_applied).order_by(CaseFile.violation, CaseFile.level_applied)
-    return [(v, lvl, int(n), None if total is None else int(total)) for v, lvl, n, total in session.execute(query).all()]
+    query = query.group_by(CaseFile.violation, CaseFile.level_applied).order_by(CaseFile.violation,
+                                                                                CaseFile.level_applied)
+    return [(v, lvl, int(n), None if total is None else int(total)) for v, lvl, n,
+            total in session.execute(query).all()]
 
 
 def stratified_case_sample(session: Session, size: int, seed: int, *, by: str = "department_code",
@@ -84,9 +88,8 @@ def stratified_case_sample(session: Session, size: int, seed: int, *, by: str = 
     (see benchmarks/store.py for the cost on a million).
     """
     if by not in ("department_code", "violation", "level_applied", "lead_officer", "community"):
-        from workbench.errors import InputError
-
-        raise InputError("by", f"cannot stratify by {by!r}; use department_code, violation, level_applied, lead_officer or community")
+        raise InputError("by", f"cannot stratify by {by!r}; "
+                               "use department_code, violation, level_applied, lead_officer or community")
     column = getattr(CaseFile, by)
     conditions = [CaseFile.decision_date.is_not(None)]
     if decided_from:
@@ -122,46 +125,15 @@ def stratified_case_sample(session: Session, size: int, seed: int, *, by: str = 
     return sample
 
 
-def case_file_dict(row: Any) -> dict[str, Any]:
-    """A case file as the review pre-check and the engine read it (workbench.review.precheck).
+def case_files_by_id(session: Session, ids: Iterable[int]) -> list[CaseFile]:
+    """The case files of ``ids``, in the order given (missing ids are skipped).
 
-    Engine fields (violation, dates, party, facts, circumstances) plus case_id
-    (the case number), department, filing/service dates, served_on_spot,
-    procedure, officers, documents and the penalty decided. Never includes
-    planted_defects.
+    The pre-check's document of each is ``workbench.engine.inputs.case_file_document`` (the one case contract).
     """
-    get = row.get if isinstance(row, dict) else (lambda k, d=None: getattr(row, k, d))
-    party: dict[str, Any] = {"kind": get("party_kind"), "capacity": get("party_capacity") or "full"}
-    if get("party_age") is not None:
-        party["age"] = get("party_age")
-    out: dict[str, Any] = {
-        "case_id": get("number"), "department": get("department_code"), "violation": get("violation"),
-        "act_date": _iso(get("act_date")), "party": party, "facts": dict(get("facts") or {}),
-        "circumstances": list(get("circumstances") or []), "procedure": get("procedure"),
-        "officers": list(get("officers") or []), "documents": list(get("documents") or []),
-        "served_on_spot": bool(get("served_on_spot")),
-    }
-    for key in ("act_end_date", "discovered_date", "decision_date", "filing_date", "service_date"):
-        if get(key) is not None:
-            out[key] = _iso(get(key))
-    if get("fine_yuan") is not None or get("other_penalties"):
-        penalty: dict[str, Any] = {"other": list(get("other_penalties") or [])}
-        if get("fine_yuan") is not None:
-            penalty["fine_yuan"] = int(get("fine_yuan"))
-        out["penalty"] = penalty
-    return out
-
-
-def case_files_for_review(session: Session, ids: Iterable[int]) -> list[dict[str, Any]]:
-    """``case_file_dict`` of each id, in the order given (missing ids are skipped)."""
     ids = list(ids)
     found: dict[int, CaseFile] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         for row in session.execute(select(CaseFile).where(CaseFile.id.in_(chunk))).scalars():
             found[row.id] = row
-    return [dict(case_file_dict(found[i]), id=i) for i in ids if i in found]
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+    return [found[i] for i in ids if i in found]

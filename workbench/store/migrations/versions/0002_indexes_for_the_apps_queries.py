@@ -7,9 +7,6 @@ Create Date: 2026-11-27
 from typing import Sequence, Union
 
 from alembic import op
-import sqlalchemy as sa
-import sqlmodel
-
 
 revision: str = '0002'
 down_revision: Union[str, None] = '0001'
@@ -22,7 +19,8 @@ def upgrade() -> None:
     with op.batch_alter_table('case_file', schema=None) as batch_op:
         batch_op.create_index('ix_case_decision_date', ['decision_date'], unique=False)
         batch_op.create_index('ix_case_department_decision', ['department_code', 'decision_date'], unique=False)
-        batch_op.create_index('ix_case_violation_level', ['violation', 'level_applied', 'decision_date', 'fine_yuan'], unique=False)
+        batch_op.create_index('ix_case_violation_level', ['violation', 'level_applied', 'decision_date', 'fine_yuan'],
+                              unique=False)
 
     with op.batch_alter_table('report', schema=None) as batch_op:
         batch_op.create_index('ix_report_lead_status_due', ['lead', 'status', 'due_at'], unique=False)
