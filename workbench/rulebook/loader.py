@@ -20,7 +20,6 @@ from ruamel.yaml.error import YAMLError
 
 from workbench.config import settings
 from workbench.errors import Problem, RuleBookError
-from workbench.rulebook.yamlsource import bad_date_line, line_of, plain
 from workbench.rulebook.model import (
     CIRCUMSTANCES,
     FACT_TYPES,
@@ -29,6 +28,7 @@ from workbench.rulebook.model import (
     OTHER_PENALTIES,
     PARTY_KINDS,
     REPORT_FLAGS,
+    SEVERITIES,
     Benchmark,
     BenchmarkVersion,
     Department,
@@ -43,6 +43,8 @@ from workbench.rulebook.model import (
     Violation,
     Where,
 )
+from workbench.rulebook.vocabulary import FILE_NAME, read_vocabulary, vocabulary
+from workbench.rulebook.yamlsource import bad_date_line, line_of, plain
 
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "in", "matches")
 STAGE_NAMES_BEFORE_BENCHMARK = ("bars", "mitigation")
@@ -52,7 +54,6 @@ PROCEDURE_FIELDS = {"level", "fine_min", "fine_max", "has_other_penalty", "warni
     f"other_{p}" for p in OTHER_PENALTIES
 }
 REPORT_FIELDS = {"category", "source", "key_road", "people_affected", "assist_count", "lead", "coordination_level", *REPORT_FLAGS}
-SEVERITIES = ("general", "composite", "major")
 CJK_RANGE = re.compile(r"\[[^\]]*[\u3400-\u9fff]-[\u3400-\u9fff][^\]]*\]")
 
 
@@ -97,6 +98,7 @@ def read_rulebook(root: str | Path | None = None) -> tuple[RuleBook, list[Proble
         reader.problems.append(Problem(str(root), 0, "rules directory not found; pass --rules DIR"))
         return RuleBook(root=str(root), version=""), reader.problems
     book = RuleBook(root=str(root), version=content_hash(root))
+    reader.vocabulary(book)
     reader.departments(book)
     reader.provisions(book)
     reader.catalogue(book)
@@ -357,6 +359,15 @@ class _Reader:
         return value.strip()
 
     # -- files -----------------------------------------------------------
+    def vocabulary(self, book: RuleBook) -> None:
+        """rules/vocabulary.yaml, checked; a rules directory without one uses the project's."""
+        path = self.root / FILE_NAME
+        if not path.exists():
+            book.vocabulary = vocabulary()
+            return
+        book.vocabulary, problems = read_vocabulary(path, self.rel(path))
+        self.problems.extend(problems)
+
     def departments(self, book: RuleBook) -> None:
         path = self.root / "departments.yaml"
         rel = self.rel(path)
@@ -690,4 +701,5 @@ class _Reader:
 _BAD = object()
 
 
-__all__ = ["load_rulebook", "read_rulebook", "reread_benchmark", "default_rules_dir", "content_hash", "OPERATORS", "CASE_FIELDS", "PROCEDURE_FIELDS", "REPORT_FIELDS"]
+__all__ = ["load_rulebook", "read_rulebook", "reread_benchmark", "default_rules_dir", "content_hash", "OPERATORS", "CASE_FIELDS", "PROCEDURE_FIELDS", "REPORT_FIELDS",
+           "SEVERITIES"]

@@ -23,7 +23,10 @@ from ruamel.yaml.error import YAMLError
 
 from workbench.config import settings
 from workbench.errors import InputError, Problem, RuleBookError, WorkbenchError
-from workbench.rulebook.yamlsource import bad_date_line, line_of as _line, plain as _plain
+from workbench.rulebook.vocabulary import vocabulary
+from workbench.rulebook.yamlsource import bad_date_line
+from workbench.rulebook.yamlsource import line_of as _line
+from workbench.rulebook.yamlsource import plain as _plain
 
 # Questions a trainee can be asked; the report ones need an event report, the others a case.
 REPORT_QUESTIONS = ("severity", "lead", "assist", "coordination_level")
@@ -31,19 +34,7 @@ CASE_QUESTIONS = ("penalize", "level", "fine", "procedure", "hearing_right", "le
 QUESTIONS = REPORT_QUESTIONS + CASE_QUESTIONS
 # Questions with no answer when the engine does not penalize (a bar of Art. 30/31/33/36 applies).
 PENALTY_QUESTIONS = ("level", "fine", "procedure", "hearing_right", "legal_review")
-QUESTION_NAMES = {
-    "severity": ("事件等级", "Event severity"),
-    "lead": ("主办部门", "Lead department"),
-    "assist": ("协办部门", "Assisting departments"),
-    "coordination_level": ("协调级别", "Coordination level"),
-    "penalize": ("是否处罚", "Penalize?"),
-    "level": ("裁量等级", "Discretion level"),
-    "fine": ("罚款金额", "Fine (yuan)"),
-    "procedure": ("适用程序", "Procedure"),
-    "hearing_right": ("听证权利", "Hearing right"),
-    "legal_review": ("法制审核", "Legal review"),
-    "basis": ("法律依据", "Legal basis"),
-}
+QUESTION_NAMES = vocabulary().names("questions")  # question -> (zh, en), from rules/vocabulary.yaml
 DIFFICULTIES = ("easy", "medium", "hard")
 SCENARIO_KEYS = {"id", "title", "narrative", "case", "report", "questions", "tags", "note"}
 REQUIRED_KEYS = {"id", "title", "narrative", "questions", "tags"}

@@ -36,12 +36,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.rulebook.model import LEVEL_NAMES, LEVEL_RANK, LEVELS
+from workbench.rulebook.model import LEVEL_NAMES, LEVEL_RANK, LEVELS, SEVERITIES
+from workbench.rulebook.vocabulary import vocabulary
 from workbench.training.bank import CASE_QUESTIONS, QUESTION_NAMES, REPORT_QUESTIONS, Scenario
 
-SEVERITIES = ("general", "composite", "major")
-SEVERITY_NAMES = {"general": ("一般事件", "General"), "composite": ("综合事件", "Composite"), "major": ("重大事件", "Major")}
-PROCEDURE_NAMES = {"summary": ("简易程序", "Summary procedure"), "general": ("普通程序", "General procedure")}
+SEVERITY_NAMES = vocabulary().names("severities")  # code -> (zh, en), from rules/vocabulary.yaml
+PROCEDURE_NAMES = vocabulary().names("procedures")
 FINE_TOLERANCE = 0.10
 FINE_TOLERANCE_MIN_YUAN = 10
 ARTICLE = re.compile(r"^\s*(.+?)\s*(第[一二三四五六七八九十百零〇0-9]+条)")
