@@ -19,23 +19,26 @@ from workbench.config import settings
 NAME = "§5 #8 13岁 → 不予处罚, 责令监护人管教 (Art. 30)"
 
 
-def _pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+def _pytest(cwd: Path, *args: str, project_config: bool = False) -> subprocess.CompletedProcess:
+    """pytest in a subprocess: with the project's pyproject settings, or with none but the plugin."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBENCH_", "PYTEST_"))}
     env["PYTHONIOENCODING"] = "utf-8"
+    bare = [] if project_config else ["-p", "workbench.engine.pytest_ruletests", "--rootdir", str(cwd), "-c", os.devnull]
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "workbench.engine.pytest_ruletests",
-         "--rootdir", str(cwd), "-c", os.devnull, *args],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *bare, *args],
         cwd=cwd, env=env, capture_output=True, encoding="utf-8", timeout=300,
     )
 
 
-def test_project_rule_tests_are_collected_one_item_each():
+def test_plain_pytest_collects_each_project_rule_test_as_an_item():
     repo = settings().rules().parent
-    result = _pytest(repo, "--collect-only", "-q", "rules/tests")
+    result = _pytest(repo, "--collect-only", "-q", project_config=True)
     assert result.returncode == 0, result.stdout + result.stderr
     items = [line for line in result.stdout.splitlines() if "::" in line]
-    assert f"rules/tests/provisions.yaml::{NAME}" in items
-    assert len(items) >= 3 * 10 + 20 and len(set(items)) == len(items)
+    rule_items = [i for i in items if i.startswith("rules/tests/")]
+    assert f"rules/tests/provisions.yaml::{NAME}" in rule_items
+    assert len(rule_items) >= 3 * 10 + 20 and len(set(rule_items)) == len(rule_items)
+    assert any(i.startswith("tests/test_rule_collector.py::") for i in items)  # the rest of the suite too
 
 
 def test_a_wrong_expectation_fails_its_own_item(tmp_path):

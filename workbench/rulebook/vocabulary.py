@@ -198,8 +198,14 @@ def _entries(name: str, node: CommentedSeq, extra: frozenset[str], err):
             if spelling in seen:
                 err(line, f"{name}: {what} {spelling!r} already used at line {seen[spelling]}")
             seen[spelling] = line
-        yield Term(code, texts["zh"], texts["en"], tuple(str(a) for a in aliases),
-                   {key: plain(entry[key]) for key in sorted(extra)}, line)
+        yield Term(
+            code,
+            texts["zh"],
+            texts["en"],
+            tuple(str(a) for a in aliases),
+            {key: plain(entry[key]) for key in sorted(extra)},
+            line,
+        )
 
 
 def shipped_path() -> Path:
