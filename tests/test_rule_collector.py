@@ -23,7 +23,8 @@ def _pytest(cwd: Path, *args: str, project_config: bool = False) -> subprocess.C
     """pytest in a subprocess: with the project's pyproject settings, or with none but the plugin."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBENCH_", "PYTEST_"))}
     env["PYTHONIOENCODING"] = "utf-8"
-    bare = [] if project_config else ["-p", "workbench.engine.pytest_ruletests", "--rootdir", str(cwd), "-c", os.devnull]
+    plugin = ["-p", "workbench.engine.pytest_ruletests", "--rootdir", str(cwd), "-c", os.devnull]
+    bare = [] if project_config else plugin
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *bare, *args],
         cwd=cwd, env=env, capture_output=True, encoding="utf-8", timeout=300,

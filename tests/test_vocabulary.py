@@ -45,7 +45,8 @@ def test_derived_constants_keep_their_values():
     assert OTHER_PENALTIES[0] == "warning" and len(OTHER_PENALTIES) == 8
     assert SEVERITIES == ("general", "composite", "major") and SEVERITY_NAMES["major"] == ("重大事件", "Major")
     assert FINDINGS["officers_fewer_than_two"] == ("行政处罚法 第四十二条第一款", False) and len(FINDINGS) == 10
-    assert DOCUMENTS["decision"] == "处罚决定书" and CASE_DOCUMENTS["decision"] == ("处罚决定书", "Penalty decision document")
+    assert DOCUMENTS["decision"] == "处罚决定书"
+    assert CASE_DOCUMENTS["decision"] == ("处罚决定书", "Penalty decision document")
     assert set(DOCUMENTS) == set(CASE_DOCUMENTS)
     assert set(DEFECT_KINDS) <= set(FINDINGS)
     assert PLANTED_TO_FINDING["single_officer"] == "officers_fewer_than_two"
@@ -58,7 +59,8 @@ def test_the_vocabulary_is_part_of_the_rules_version(tmp_path):
     before = load_rulebook(root)
     assert before.vocabulary.codes("levels") == vocabulary().codes("levels")
     path = root / "vocabulary.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("en: Exempt}", "en: Exempt (no penalty)}"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace("en: Exempt}", "en: Exempt (no penalty)}")
+    path.write_text(text, encoding="utf-8")
     after = load_rulebook(root)
     assert after.version != before.version
     assert after.vocabulary.name("levels", "exempt", "en") == "Exempt (no penalty)"
@@ -74,9 +76,10 @@ BROKEN = [
      r"levels: alias '从轻' already used at line \d+"),
     ("missing English name", "{code: major, zh: 重大事件, en: Major}", "{code: major, zh: 重大事件}", "code: major",
      r"severities: entry 'major' lacks 'en'"),
-    ("unknown list", "severities:\n", "severity_levels:\n", "severity_levels:", r"unknown vocabulary list 'severity_levels'"),
-    ("defect kind that is no finding", "{code: time_barred, zh: 超过追责时效仍处罚, en: Penalty after the limitation period}",
-     "{code: time_bar, zh: 超过追责时效仍处罚, en: Penalty after the limitation period}", "code: time_bar,",
+    ("unknown list", "severities:\n", "severity_levels:\n", "severity_levels:",
+     r"unknown vocabulary list 'severity_levels'"),
+    ("defect kind that is no finding", "{code: time_barred, zh: 超过追责时效仍处罚, en: Penalty after the limitation "
+     "period}", "{code: time_bar, zh: 超过追责时效仍处罚, en: Penalty after the limitation period}", "code: time_bar,",
      r"defect_kinds: 'time_bar' is not a code of findings"),
 ]
 
