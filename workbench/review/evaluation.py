@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterable
 
+from sqlmodel import select
+
+from workbench.engine import get_engine
+from workbench.review.checklist import load_checklist
+from workbench.review.service import precheck_row
 from workbench.rulebook.vocabulary import vocabulary
+from workbench.store import models, session_scope
 
 # planted defect kind (the `defect_kinds` of rules/vocabulary.yaml: the finding codes themselves,
 # plus the generator's earlier names as aliases) -> pre-check finding code
@@ -65,13 +71,6 @@ def _ratio(a: int, b: int) -> float | None:
 
 def evaluate_store(url: str | None = None, limit: int | None = None) -> dict[str, Any]:
     """Pre-check every decided case file of the store and compare with what was planted."""
-    from sqlmodel import select
-
-    from workbench.engine import get_engine
-    from workbench.review.checklist import load_checklist
-    from workbench.review.service import precheck_row
-    from workbench.store import models, session_scope
-
     engine = get_engine()
     checklist = load_checklist()
     pairs = []

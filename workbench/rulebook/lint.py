@@ -21,14 +21,7 @@ import random
 from typing import Iterable
 
 from workbench.errors import Problem
-from workbench.rulebook.model import (
-    CIRCUMSTANCES,
-    LEVEL_RANK,
-    OTHER_PENALTIES,
-    PARTY_KINDS,
-    RuleBook,
-    Stage,
-)
+from workbench.rulebook.model import CIRCUMSTANCES, LEVEL_RANK, OTHER_PENALTIES, PARTY_KINDS, RuleBook, Stage
 from workbench.rulebook.pyeval import atoms, holds
 
 MAX_PROBES = 40_000

@@ -17,12 +17,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from workbench.errors import Problem
-from workbench.rulebook.model import (
-    CIRCUMSTANCES,
-    OTHER_PENALTIES,
-    PARTY_KINDS,
-    REPORT_FLAGS,
-)
+from workbench.rulebook.model import CIRCUMSTANCES, OTHER_PENALTIES, PARTY_KINDS, REPORT_FLAGS
 from workbench.rulebook.yamlsource import bad_date_line, line_of
 
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "in", "matches")

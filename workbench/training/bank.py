@@ -12,6 +12,7 @@ list when there is any.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from workbench.config import settings
+from workbench.engine import get_engine
 from workbench.errors import InputError, Problem, RuleBookError, WorkbenchError
 from workbench.rulebook.vocabulary import vocabulary
 from workbench.rulebook.yamlsource import bad_date_line
@@ -185,8 +187,6 @@ def read_bank(directory: str | Path | None = None, rules_dir: str | Path | None 
 def scenario_from_dict(data: dict, path: str = "<app>", rules_dir: str | Path | None = None) -> Scenario:
     """A scenario written in the app: checked like a bank file; raises ScenarioBankError."""
     yaml = YAML(typ="rt")
-    import io
-
     buffer = io.StringIO()
     yaml.dump(_plain(data), buffer)
     node = yaml.load(buffer.getvalue())
@@ -199,8 +199,6 @@ def scenario_from_dict(data: dict, path: str = "<app>", rules_dir: str | Path | 
 
 def dump_scenarios(scenarios: Iterable[Scenario], header: str) -> str:
     """YAML text of a bank file: a comment header (what the file is for), then the scenarios."""
-    import io
-
     yaml = YAML()
     yaml.default_flow_style = None
     yaml.width = 4096
@@ -214,8 +212,6 @@ def dump_scenarios(scenarios: Iterable[Scenario], header: str) -> str:
 # -- checking -------------------------------------------------------------------
 
 def _engine_or_none(rules_dir):
-    from workbench.engine import get_engine
-
     try:
         return get_engine(rules_dir)
     except (RuleBookError, OSError):

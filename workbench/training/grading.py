@@ -36,6 +36,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.engine import get_engine
+from workbench.errors import WorkbenchError
 from workbench.rulebook.model import LEVEL_NAMES, LEVEL_RANK, LEVELS, SEVERITIES
 from workbench.rulebook.vocabulary import vocabulary
 from workbench.training.bank import CASE_QUESTIONS, QUESTION_NAMES, REPORT_QUESTIONS, Scenario
@@ -413,8 +415,6 @@ assert tuple(LEVELS) == tuple(sorted(LEVEL_RANK, key=LEVEL_RANK.get))
 
 
 def _default_engine():
-    from workbench.engine import get_engine
-
     return get_engine()
 
 
@@ -425,8 +425,6 @@ def changed_answers(bank, before_engine, after_engine) -> list[dict]:
     and after, and both rules versions. Scenarios the new rules cannot
     evaluate are listed with ``after`` set to the error message.
     """
-    from workbench.errors import WorkbenchError
-
     out = []
     for scenario in bank:
         before = expected_answers(scenario, before_engine).answers
