@@ -6,8 +6,11 @@ the literals below pin them.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -98,3 +101,18 @@ def test_a_bad_entry_is_reported_at_its_line(tmp_path, capsys, case_id, old, new
     err = capsys.readouterr().err
     assert re.search(rf"^rules/vocabulary.yaml:{line}: .*{pattern}", err, re.M), err
     assert read_vocabulary(path)[1], "read_vocabulary reports it too"
+
+
+def test_a_broken_vocabulary_in_force_is_reported_not_a_crash(tmp_path):
+    """The modules read their constants from the vocabulary at import: a mistake must not stop `workbench check`."""
+    root = tmp_path / "rules"
+    shutil.copytree(settings().rules(), root)
+    path = root / "vocabulary.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("{code: heavier,", "{code: lighter,", 1), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
+    env.update(WORKBENCH_RULES_DIR=str(root), PYTHONIOENCODING="utf-8")
+    result = subprocess.run([sys.executable, "-m", "workbench.cli", "check"], env=env, cwd=tmp_path,
+                            capture_output=True, encoding="utf-8", timeout=300)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert re.search(r"^rules/vocabulary.yaml:\d+: levels: code 'lighter' already used", result.stderr, re.M)
+    assert "the rules in force are unchanged" in result.stderr

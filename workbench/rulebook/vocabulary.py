@@ -16,6 +16,7 @@ engine or the services: the store may use it.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,8 +27,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from workbench.config import bundled, settings, source_checkout
-from workbench.errors import Problem, RuleBookError
+from workbench.errors import Problem
 from workbench.rulebook.yamlsource import line_of, plain
+
+log = logging.getLogger(__name__)
 
 FILE_NAME = "vocabulary.yaml"
 ENTRY_KEYS = {"code", "zh", "en", "aliases"}
@@ -74,12 +77,12 @@ class Term:
 class Vocabulary:
     path: str
     lists: dict[str, tuple[Term, ...]]
+    problems: list[Problem] = field(default_factory=list)  # what read_vocabulary found (entries it skipped)
 
     def terms(self, list_name: str) -> tuple[Term, ...]:
-        try:
-            return self.lists[list_name]
-        except KeyError:
-            raise KeyError(f"no vocabulary list {list_name!r}; known: {', '.join(self.lists)}") from None
+        if list_name not in LISTS:
+            raise KeyError(f"no vocabulary list {list_name!r}; known: {', '.join(LISTS)}")
+        return self.lists.get(list_name, ())
 
     def codes(self, list_name: str) -> tuple[str, ...]:
         return tuple(t.code for t in self.terms(list_name))
@@ -126,7 +129,7 @@ def read_vocabulary(path: str | Path, rel: str | None = None) -> tuple[Vocabular
 
     data = _load(path, err)
     if data is None:
-        return Vocabulary(str(path), lists), problems
+        return Vocabulary(str(path), lists, problems), problems
     for name in data:
         if name not in LISTS:
             err(line_of(data, name), f"unknown vocabulary list {name!r}; known: {', '.join(LISTS)}")
@@ -144,7 +147,7 @@ def read_vocabulary(path: str | Path, rel: str | None = None) -> tuple[Vocabular
         for term in lists.get(part, ()) if known else ():
             if term.code not in known:
                 err(term.line, f"{part}: {term.code!r} is not a code of {whole}")
-    return Vocabulary(str(path), lists), problems
+    return Vocabulary(str(path), lists, problems), problems
 
 
 def _load(path: Path, err) -> CommentedMap | None:
@@ -194,10 +197,14 @@ def _entries(name: str, node: CommentedSeq, extra: frozenset[str], err):
         if bad or not ok:
             continue
         code = texts["code"]
+        duplicated = False
         for spelling, what in [(code, "code"), (texts["zh"], "Chinese name"), *((a, "alias") for a in aliases)]:
             if spelling in seen:
                 err(line, f"{name}: {what} {spelling!r} already used at line {seen[spelling]}")
+                duplicated = True
             seen[spelling] = line
+        if duplicated:
+            continue
         yield Term(
             code,
             texts["zh"],
@@ -220,7 +227,13 @@ def shipped_path() -> Path:
 
 
 def vocabulary(path: str | Path | None = None) -> Vocabulary:
-    """The vocabulary (default: that of ``settings().rules()``), read once per file version."""
+    """The vocabulary (default: that of ``settings().rules()``), read once per file version.
+
+    It never raises, so a mistake in the file cannot stop the modules that read their
+    constants from it at import: the entries that are wrong are left out and listed on
+    ``problems``. The rulebook loader reports the same problems with their lines
+    (``workbench check``) and refuses the rules, so no engine runs on a broken vocabulary.
+    """
     path = Path(path) if path is not None else shipped_path()
     stamp = path.stat().st_mtime_ns if path.is_file() else 0
     return _cached(str(path), stamp)
@@ -230,7 +243,8 @@ def vocabulary(path: str | Path | None = None) -> Vocabulary:
 def _cached(path: str, stamp: int) -> Vocabulary:
     vocab, problems = read_vocabulary(path)
     if problems:
-        raise RuleBookError(problems)
+        log.warning("%s has %d problem(s); run `workbench check`:\n%s", path, len(problems),
+                    "\n".join(str(p) for p in problems))
     return vocab
 
 
