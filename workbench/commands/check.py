@@ -1,4 +1,5 @@
-"""``workbench check [--rules DIR]``: validate and lint the rulebook (and the review checklist and scenario bank when present)."""
+"""``workbench check [--rules DIR]``: validate and lint the rulebook, its vocabulary (and the review checklist
+and scenario bank when present)."""
 
 from __future__ import annotations
 
@@ -34,9 +35,12 @@ def run(args) -> int:
         print(f"{root}: {len(problems)} problem(s); the rules in force are unchanged", file=sys.stderr)
         return 1
     versions = sum(len(b.versions) for b in book.benchmarks.values())
+    rows = sum(len(s.rows) for s in book.stages)
+    lists = len(book.vocabulary.lists) if book.vocabulary else 0
     print(
-        f"{root}: ok · rules version {book.version} · {len(book.violations)} violations, {versions} benchmark versions, "
-        f"{sum(len(s.rows) for s in book.stages)} provision rows, {len(book.ownership)} event categories, {len(book.tests)} rule tests"
+        f"{root}: ok · rules version {book.version} · {len(book.violations)} violations, "
+        f"{versions} benchmark versions, {rows} provision rows, {len(book.ownership)} event categories, "
+        f"{len(book.tests)} rule tests, {lists} vocabulary lists"
     )
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from workbench.engine import get_engine
-from workbench.ruletests import run_rule_tests
+from workbench.engine.ruletests import run_rule_tests
 
 
 def register(sub) -> None:

@@ -7,7 +7,7 @@ plus the date it would take effect and the reason. It never touches
 benchmark file is the published file with the draft appended as a new
 version, exactly as publishing would write it (``candidate_text``). Loading,
 lint and rule tests on that copy are the rulebook's and the engine's own
-(``workbench.rulebook``, ``workbench.engine``, ``workbench.ruletests``).
+(``workbench.rulebook``, ``workbench.engine``, ``workbench.engine.ruletests``).
 
 ``--draft FILE`` for the CLI is a YAML file::
 
@@ -76,7 +76,7 @@ class Feedback:
     problems: list[Problem]                      # every lint / schema problem of the draft version
     row_problems: dict[int, list[str]]           # row index (0-based) -> messages about that row
     general_problems: list[str]                  # problems not tied to one row
-    tests: list = field(default_factory=list)    # workbench.ruletests.TestResult of this violation's tests
+    tests: list = field(default_factory=list)    # workbench.engine.ruletests.TestResult of this violation's tests
     engine: Any = None                           # the draft engine (publish form), None when it does not load
     rules_version: str = ""                      # content hash of the draft rules directory
     candidate: str = ""                          # the benchmark file as publishing would write it
@@ -420,7 +420,7 @@ class DraftWorkspace:
             feedback.engine = Engine(book)
             feedback.rules_version = book.version
             if run_tests:
-                from workbench.ruletests import run_rule_tests
+                from workbench.engine.ruletests import run_rule_tests
 
                 feedback.tests = run_rule_tests(feedback.engine, tests_of(book, draft.violation))
             return feedback

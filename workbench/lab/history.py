@@ -14,6 +14,7 @@ from pathlib import Path
 from workbench.errors import InputError
 from workbench.lab.drafts import benchmark_file, flow_text, read_versions
 from workbench.rulebook import default_rules_dir
+from workbench.rulebook.vocabulary import vocabulary
 
 __all__ = ["VersionInfo", "RowChange", "versions", "diff", "diff_lines"]
 
@@ -148,14 +149,8 @@ def diff_lines(changes: list[RowChange], lang: str = "zh") -> list[str]:
     return lines or [words["same"]]
 
 
-_WORDS = {
-    "zh": {"added": "新增档次", "removed": "删除档次", "moved": "顺序", "position": "第", "same": "两个版本的档次相同",
-           "level": "裁量阶次", "when": "适用条件", "fine_rate": "罚款比例", "other_penalties": "其他处罚", "basis": "依据",
-           "fine_person": "罚款(公民)", "fine_organisation": "罚款(单位)"},
-    "en": {"added": "row added", "removed": "row removed", "moved": "order", "position": "at", "same": "the two versions have the same rows",
-           "level": "level 裁量阶次", "when": "condition 条件", "fine_rate": "fine rate", "other_penalties": "other penalties", "basis": "basis 依据",
-           "fine_person": "fine (person 公民)", "fine_organisation": "fine (organisation 单位)"},
-}
+# The diff's words by language: the `rule_diff` list of rules/vocabulary.yaml.
+_WORDS = {lang: {t.code: t.name(lang) for t in vocabulary().terms("rule_diff")} for lang in ("zh", "en")}
 
 
 def _band(text: str, kind: str) -> str:

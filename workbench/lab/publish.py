@@ -121,7 +121,7 @@ def _full_check(root: Path, path: Path, candidate: str):
     """Load + lint the whole rules directory with the candidate file, and run every rule test."""
     from workbench.engine import Engine
     from workbench.rulebook import load_rulebook
-    from workbench.ruletests import run_rule_tests
+    from workbench.engine.ruletests import run_rule_tests
 
     with tempfile.TemporaryDirectory(prefix="wb-publish-") as tmp:
         copy_root = Path(tmp) / "rules"

@@ -18,6 +18,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from workbench.errors import Problem, RuleBookError
+from workbench.rulebook.loader import default_rules_dir
+from workbench.rulebook.vocabulary import vocabulary
 from workbench.rulebook.yamlsource import line_of as _line
 
 TOTAL_POINTS = 100
@@ -120,8 +122,6 @@ class Checklist:
 
 
 def default_review_path() -> Path:
-    from workbench.rulebook.loader import default_rules_dir
-
     return default_rules_dir() / "review.yaml"
 
 
@@ -156,9 +156,8 @@ def read_checklist(path: Path) -> tuple[Checklist | None, list[Problem]]:
 
 
 def _finding_codes() -> tuple[str, ...]:
-    from workbench.review.precheck import FINDINGS
-
-    return tuple(FINDINGS)
+    """The pre-check findings (rules/vocabulary.yaml) an item may name under ``precheck:``."""
+    return vocabulary().codes("findings")
 
 
 def _number(value: Any) -> bool:

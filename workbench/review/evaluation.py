@@ -11,17 +11,20 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterable
 
-# planted defect kind (workbench.store.models.DEFECT_KINDS: the finding codes themselves,
-# plus the generator's earlier names) -> pre-check finding code
+from sqlmodel import select
+
+from workbench.engine import get_engine
+from workbench.review.checklist import load_checklist
+from workbench.review.service import precheck_row
+from workbench.rulebook.vocabulary import vocabulary
+from workbench.store import models, session_scope
+
+# planted defect kind (the `defect_kinds` of rules/vocabulary.yaml: the finding codes themselves,
+# plus the generator's earlier names as aliases) -> pre-check finding code
 PLANTED_TO_FINDING = {
-    "officers_fewer_than_two": "officers_fewer_than_two",
-    "decision_over_90_days": "decision_over_90_days",
-    "hearing_notice_missing": "hearing_notice_missing",
-    "fine_outside_benchmark": "fine_outside_benchmark",
-    "time_barred": "time_barred",
-    "mitigation_not_applied": "mitigation_not_applied",
-    "single_officer": "officers_fewer_than_two",
-    "missing_hearing_notice": "hearing_notice_missing",
+    spelling: term.code
+    for term in vocabulary().terms("defect_kinds")
+    for spelling in (term.code, *term.aliases)
 }
 
 
@@ -68,13 +71,6 @@ def _ratio(a: int, b: int) -> float | None:
 
 def evaluate_store(url: str | None = None, limit: int | None = None) -> dict[str, Any]:
     """Pre-check every decided case file of the store and compare with what was planted."""
-    from sqlmodel import select
-
-    from workbench.engine import get_engine
-    from workbench.review.checklist import load_checklist
-    from workbench.review.service import precheck_row
-    from workbench.store import models, session_scope
-
     engine = get_engine()
     checklist = load_checklist()
     pairs = []

@@ -28,32 +28,16 @@ from typing import Any
 from workbench.engine.inputs import case_input_from_record, parse_date
 from workbench.errors import InputError
 from workbench.review import workdays
+from workbench.review.checklist import load_checklist
+from workbench.rulebook.vocabulary import vocabulary
 
-# code -> (basis, needs the engine)
+# code -> (basis, needs the engine): the `findings` of rules/vocabulary.yaml
 FINDINGS: dict[str, tuple[str, bool]] = {
-    "officers_fewer_than_two": ("行政处罚法 第四十二条第一款", False),
-    "decision_over_90_days": ("行政处罚法 第六十条", False),
-    "summary_above_threshold": ("行政处罚法 第五十一条", False),
-    "service_late": ("行政处罚法 第六十一条、第八十五条", False),
-    "hearing_notice_missing": ("行政处罚法 第六十三条、第六十四条", True),
-    "legal_review_missing": ("行政处罚法 第五十八条", True),
-    "fine_outside_benchmark": ("行政处罚法 第五条、第三十四条、第三十七条", True),
-    "time_barred": ("行政处罚法 第三十六条", True),
-    "penalty_barred": ("行政处罚法 第三十条、第三十一条、第三十三条", True),
-    "mitigation_not_applied": ("行政处罚法 第三十条、第三十二条", True),
+    t.code: (t.extra["basis"], bool(t.extra["engine"])) for t in vocabulary().terms("findings")
 }
 
-# Documents a file may hold: code -> Chinese name (either is accepted on input).
-DOCUMENTS = {
-    "filing_approval": "立案审批表",
-    "interview_record": "询问笔录",
-    "site_inspection_record": "现场检查笔录",
-    "penalty_notice": "行政处罚告知书",
-    "hearing_notice": "听证告知书",
-    "legal_review_opinion": "法制审核意见",
-    "decision": "处罚决定书",
-    "service_receipt": "送达回证",
-}
+# Documents a file may hold: code -> Chinese name (either is accepted on input), from rules/vocabulary.yaml.
+DOCUMENTS = {code: zh for code, (zh, _en) in vocabulary().names("case_documents").items()}
 _DOC_BY_NAME = {name: code for code, name in DOCUMENTS.items()}
 
 
@@ -107,8 +91,6 @@ class CaseFile:
 
 def precheck(case_file: dict[str, Any], engine: Any = None, checklist: Any = None) -> list[Finding]:
     """All findings for one case file: pure checks first, then the engine's."""
-    from workbench.review.checklist import load_checklist
-
     checklist = checklist or load_checklist()
     case = parse_case_file(case_file)
     findings = pure_findings(case, checklist)

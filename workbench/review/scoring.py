@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.errors import InputError
+from workbench.rulebook.vocabulary import vocabulary
 
-STATUSES = ("confirmed", "rejected")
-SOURCES = ("precheck", "reviewer")
+STATUSES = vocabulary().codes("deduction_statuses")
+SOURCES = vocabulary().codes("deduction_sources")
 
 
 @dataclass

@@ -20,9 +20,9 @@ import itertools
 import random
 from typing import Iterable
 
-from workbench.rulebook.pyeval import atoms, holds
 from workbench.errors import Problem
 from workbench.rulebook.model import CIRCUMSTANCES, LEVEL_RANK, OTHER_PENALTIES, PARTY_KINDS, RuleBook, Stage
+from workbench.rulebook.pyeval import atoms, holds
 
 MAX_PROBES = 40_000
 _ABSENT = object()
@@ -36,9 +36,14 @@ def lint(book: RuleBook) -> list[Problem]:
             problems += _fines(book, code, version)
             types = {name: spec.type for name, spec in violation.facts.items()}
             enums = {name: spec.values for name, spec in violation.facts.items() if spec.type == "enum"}
-            probes = _probes([r.when for r in version.levels], types, enums, optional=set(violation.facts) | {"party_age"})
+            probes = _probes(
+                [r.when for r in version.levels], types, enums, optional=set(violation.facts) | {"party_age"}
+            )
             problems += _first_match_table(
-                [(r.id, r.when, r.where) for r in version.levels], probes, f"{code}@{version.effective_from}", version.where
+                [(r.id, r.when, r.where) for r in version.levels],
+                probes,
+                f"{code}@{version.effective_from}",
+                version.where,
             )
     for stage in book.stages:
         problems += _stage(stage, optional={"party_age"})
@@ -60,32 +65,56 @@ def _fines(book: RuleBook, code: str, version) -> list[Problem]:
                 smin, smax = violation.fine[kind]
                 if high > smax or (low < smin and not below_ok):
                     out.append(
-                        Problem(row.where.path, row.where.line,
-                                f"{row.id}: {kind} fine [{low}, {high}] is outside the statutory range [{smin}, {smax}] of {violation.penalty_basis}")
+                        Problem(
+                            row.where.path,
+                            row.where.line,
+                            f"{row.id}: {kind} fine [{low}, {high}] is outside the statutory range [{smin}, {smax}] of "
+                            f"{violation.penalty_basis}",
+                        )
                     )
         if row.fine_rate is not None and violation.fine_rate is not None:
             low, high = row.fine_rate
             _, smin, smax = violation.fine_rate
             if high > smax or (low < smin and not below_ok):
-                out.append(Problem(row.where.path, row.where.line, f"{row.id}: fine_rate [{low}, {high}] is outside the statutory [{smin}, {smax}]"))
+                out.append(
+                    Problem(
+                        row.where.path,
+                        row.where.line,
+                        f"{row.id}: fine_rate [{low}, {high}] is outside the statutory [{smin}, {smax}]",
+                    )
+                )
     for row in rows:
         added = [p for p in row.other_penalties if p in OTHER_PENALTIES and p not in violation.other_penalties]
         if added:
-            out.append(Problem(row.where.path, row.where.line,
-                               f"{row.id}: penalty {', '.join(added)} is not among those {violation.penalty_basis} allows (catalogue); a benchmark may not add a penalty (行政处罚法 第十六条)"))
+            out.append(
+                Problem(
+                    row.where.path,
+                    row.where.line,
+                    f"{row.id}: penalty {', '.join(added)} is not among those {violation.penalty_basis} allows "
+                    "(catalogue); a benchmark may not add a penalty (行政处罚法 第十六条)",
+                )
+            )
     for a, b in itertools.combinations(rows, 2):
         lo, hi = (a, b) if LEVEL_RANK[a.level] <= LEVEL_RANK[b.level] else (b, a)
         for label, ra, rb in _ranges(lo, hi):
             if LEVEL_RANK[lo.level] < LEVEL_RANK[hi.level]:
                 if rb[0] < ra[0] or rb[1] < ra[1]:
                     out.append(
-                        Problem(hi.where.path, hi.where.line,
-                                f"{hi.id} ({hi.level}) has lower {label}fines {list(rb)} than {lo.id} ({lo.level}) {list(ra)}; a heavier level may not be cheaper")
+                        Problem(
+                            hi.where.path,
+                            hi.where.line,
+                            f"{hi.id} ({hi.level}) has lower {label}fines {list(rb)} than {lo.id} ({lo.level}) "
+                            f"{list(ra)}; a heavier level may not be cheaper",
+                        )
                     )
                 elif max(ra[0], rb[0]) < min(ra[1], rb[1]):
                     out.append(
-                        Problem(hi.where.path, hi.where.line,
-                                f"{hi.id} ({hi.level}) {label}fines {list(rb)} overlap {lo.id} ({lo.level}) {list(ra)}; levels may share only a boundary amount")
+                        Problem(
+                            hi.where.path,
+                            hi.where.line,
+                            f"{hi.id} ({hi.level}) {label}fines {list(rb)} overlap {lo.id} ({lo.level}) {list(ra)}; "
+                            "levels may share only a boundary amount",
+                        )
                     )
     return out
 
@@ -102,11 +131,17 @@ def _stage(stage: Stage, optional: set[str], catch_all: bool = False) -> list[Pr
     probes = _probes([r.when for r in stage.rows], {}, {}, optional=optional)
     label = f"stage {stage.name}"
     if stage.mode == "first":
-        return _first_match_table([(r.id, r.when, r.where) for r in stage.rows], probes, label, stage.where, require_total=catch_all)
+        return _first_match_table(
+            [(r.id, r.when, r.where) for r in stage.rows], probes, label, stage.where, require_total=catch_all
+        )
     out = []
     for row in stage.rows:
         if not any(holds(row.when, p) for p in probes):
-            out.append(Problem(row.where.path, row.where.line, f"{label}/{row.id}: the condition can never hold (contradictory)"))
+            out.append(
+                Problem(
+                    row.where.path, row.where.line, f"{label}/{row.id}: the condition can never hold (contradictory)"
+                )
+            )
     return out
 
 
@@ -131,12 +166,27 @@ def _first_match_table(rows, probes, label: str, where, require_total: bool = Tr
             takers = shadow[rid]
             if takers:
                 by = max(takers, key=takers.get)
-                out.append(Problem(rwhere.path, rwhere.line, f"{label}/{rid} is unreachable: every case it covers is taken by the earlier row {by}; move it up or narrow {by}"))
+                out.append(
+                    Problem(
+                        rwhere.path,
+                        rwhere.line,
+                        f"{label}/{rid} is unreachable: every case it covers is taken by the earlier row {by}; move it "
+                        f"up or narrow {by}",
+                    )
+                )
             else:
-                out.append(Problem(rwhere.path, rwhere.line, f"{label}/{rid} can never match (contradictory condition)"))
+                out.append(
+                    Problem(rwhere.path, rwhere.line, f"{label}/{rid} can never match (contradictory condition)")
+                )
     if gap is not None and require_total:
         shown = {k: v for k, v in gap.items() if v is not _ABSENT}
-        out.append(Problem(where.path, where.line, f"{label}: gap: no row matches a case such as {shown}; end the rows with a catch-all (when: {{}})"))
+        out.append(
+            Problem(
+                where.path,
+                where.line,
+                f"{label}: gap: no row matches a case such as {shown}; end the rows with a catch-all (when: {{}})",
+            )
+        )
     return out
 
 
@@ -147,7 +197,12 @@ def _probes(conditions: list[dict], types: dict, enums: dict, optional: set[str]
         for field, op, target in atoms(when):
             bucket = values.setdefault(field, set())
             if op in ("<", "<=", ">", ">="):
-                step = 1 if types.get(field) == "integer" or field in ("party_age", "people_affected", "assist_count", "coordination_level") else 0.01
+                step = (
+                    1
+                    if types.get(field) == "integer"
+                    or field in ("party_age", "people_affected", "assist_count", "coordination_level")
+                    else 0.01
+                )
                 bucket.update({target - step, target, target + step})
             elif op == "in":
                 bucket.update(_hashable(t) for t in target)

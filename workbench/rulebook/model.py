@@ -9,56 +9,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-LEVELS = ("exempt", "mitigated", "lighter", "standard", "heavier")
+from workbench.rulebook.vocabulary import Vocabulary, vocabulary
+
+# The closed lists, from the vocabulary (rules/vocabulary.yaml), read once when this module is imported.
+_VOCAB = vocabulary()
+LEVELS = _VOCAB.codes("levels")
 LEVEL_RANK = {name: rank for rank, name in enumerate(LEVELS)}
-LEVEL_NAMES = {
-    "exempt": ("不予处罚", "Exempt"),
-    "mitigated": ("减轻处罚", "Mitigated"),
-    "lighter": ("从轻处罚", "Lighter"),
-    "standard": ("一般处罚", "Standard"),
-    "heavier": ("从重处罚", "Heavier"),
-}
+LEVEL_NAMES = _VOCAB.names("levels")  # code -> (zh, en)
 PARTY_KINDS = ("person", "organisation")
 CAPACITIES = ("full", "limited", "none")
-CIRCUMSTANCES = (
-    "minor",
-    "corrected_promptly",
-    "no_harm",
-    "minor_harm",
-    "first_offence",
-    "no_fault",
-    "eliminated_harm",
-    "coerced",
-    "confessed_unknown",
-    "meritorious",
-    "life_health_safety",
-    "financial_safety",
-    "harmful_consequences",
-    "police_case",
-    "emergency_period",
-)
-OTHER_PENALTIES = (
-    "warning",
-    "confiscation",
-    "permit_revocation",
-    "qualification_downgrade",
-    "suspension",
-    "closure",
-    "practice_restriction",
-    "detention",
-)
+CIRCUMSTANCES = _VOCAB.codes("circumstances")
+OTHER_PENALTIES = _VOCAB.codes("other_penalties")
 # Measures that are not penalties under Art. 9 but appear beside them in benchmarks.
-OTHER_MEASURES = ("order_to_correct", "demolition", "guardian_discipline", "education")
-REPORT_SOURCES = ("camera", "hotline", "call_centre", "patrol", "joint_patrol", "media", "leader")
-REPORT_FLAGS = (
-    "casualties",
-    "mass_gathering",
-    "public_safety_hazard",
-    "media_attention",
-    "sensitive",
-    "repeat_complaint",
-    "multi_department",
-)
+OTHER_MEASURES = _VOCAB.codes("other_measures")
+REPORT_SOURCES = _VOCAB.codes("report_sources")
+REPORT_FLAGS = _VOCAB.codes("report_flags")
+SEVERITIES = _VOCAB.codes("severities")
 FACT_TYPES = ("number", "integer", "boolean", "enum")
 
 
@@ -203,6 +169,7 @@ class RuleBook:
     ownership: list[OwnershipRow] = field(default_factory=list)
     severity: Stage | None = None
     tests: list[RuleTest] = field(default_factory=list)
+    vocabulary: Vocabulary | None = None  # rules/vocabulary.yaml of this rules directory (the project's when absent)
 
     def stage(self, name: str) -> Stage | None:
         return next((s for s in self.stages if s.name == name), None)

@@ -30,6 +30,8 @@ from sqlalchemy import JSON, DateTime, Index, Text, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
+from workbench.rulebook.vocabulary import vocabulary
+
 __all__ = [
     "Department", "Officer", "JudicialOffice", "Report", "ReportEvent", "CaseFile",
     "RuleVersion", "ReviewSample", "ReviewSampleItem", "ReviewScore", "Scenario",
@@ -41,28 +43,13 @@ __all__ = [
 REPORT_STATUSES = ("received", "filed", "dispatched", "handling", "verifying", "closed", "cancelled")
 OPEN_REPORT_STATUSES = ("received", "filed", "dispatched", "handling", "verifying")
 
-# Documents a case file can hold, by code (the same codes as workbench.review.precheck.DOCUMENTS).
-CASE_DOCUMENTS = {
-    "filing_approval": ("立案审批表", "Case filing approval form"),
-    "interview_record": ("询问笔录", "Inquiry record"),
-    "site_inspection_record": ("现场检查笔录", "On-site inspection record"),
-    "penalty_notice": ("行政处罚告知书", "Prior notice of penalty"),
-    "hearing_notice": ("听证告知书", "Notice of hearing rights"),
-    "legal_review_opinion": ("法制审核意见", "Legal review opinion"),
-    "decision": ("处罚决定书", "Penalty decision document"),
-    "service_receipt": ("送达回证", "Proof of service"),
-}
+# Documents a case file can hold, by code: code -> (zh, en), the `case_documents` of rules/vocabulary.yaml
+# (the same codes as workbench.review.precheck.DOCUMENTS).
+CASE_DOCUMENTS = vocabulary().names("case_documents")
 
 # Defects the demo generator plants (issue 3 item 3), by the pre-check finding
-# code that should catch each (workbench.review.precheck.FINDINGS).
-DEFECT_KINDS = {
-    "officers_fewer_than_two": ("执法人员不足两人", "Only one officer"),
-    "decision_over_90_days": ("超过九十日作出决定", "Decision later than 90 days after filing"),
-    "hearing_notice_missing": ("应告知听证未告知", "Hearing notice missing where a hearing right existed"),
-    "fine_outside_benchmark": ("罚款超出裁量基准", "Fine outside the benchmark"),
-    "time_barred": ("超过追责时效仍处罚", "Penalty after the limitation period"),
-    "mitigation_not_applied": ("应从轻减轻未适用", "Mitigating circumstance proven but not applied"),
-}
+# code that should catch each: the `defect_kinds` of rules/vocabulary.yaml.
+DEFECT_KINDS = vocabulary().names("defect_kinds")
 
 
 class Versioned:

@@ -12,6 +12,7 @@ list when there is any.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +23,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from workbench.config import settings
+from workbench.engine import get_engine
 from workbench.errors import InputError, Problem, RuleBookError, WorkbenchError
-from workbench.rulebook.yamlsource import bad_date_line, line_of as _line, plain as _plain
+from workbench.rulebook.vocabulary import vocabulary
+from workbench.rulebook.yamlsource import bad_date_line
+from workbench.rulebook.yamlsource import line_of as _line
+from workbench.rulebook.yamlsource import plain as _plain
 
 # Questions a trainee can be asked; the report ones need an event report, the others a case.
 REPORT_QUESTIONS = ("severity", "lead", "assist", "coordination_level")
@@ -31,19 +36,7 @@ CASE_QUESTIONS = ("penalize", "level", "fine", "procedure", "hearing_right", "le
 QUESTIONS = REPORT_QUESTIONS + CASE_QUESTIONS
 # Questions with no answer when the engine does not penalize (a bar of Art. 30/31/33/36 applies).
 PENALTY_QUESTIONS = ("level", "fine", "procedure", "hearing_right", "legal_review")
-QUESTION_NAMES = {
-    "severity": ("事件等级", "Event severity"),
-    "lead": ("主办部门", "Lead department"),
-    "assist": ("协办部门", "Assisting departments"),
-    "coordination_level": ("协调级别", "Coordination level"),
-    "penalize": ("是否处罚", "Penalize?"),
-    "level": ("裁量等级", "Discretion level"),
-    "fine": ("罚款金额", "Fine (yuan)"),
-    "procedure": ("适用程序", "Procedure"),
-    "hearing_right": ("听证权利", "Hearing right"),
-    "legal_review": ("法制审核", "Legal review"),
-    "basis": ("法律依据", "Legal basis"),
-}
+QUESTION_NAMES = vocabulary().names("questions")  # question -> (zh, en), from rules/vocabulary.yaml
 DIFFICULTIES = ("easy", "medium", "hard")
 SCENARIO_KEYS = {"id", "title", "narrative", "case", "report", "questions", "tags", "note"}
 REQUIRED_KEYS = {"id", "title", "narrative", "questions", "tags"}
@@ -194,8 +187,6 @@ def read_bank(directory: str | Path | None = None, rules_dir: str | Path | None 
 def scenario_from_dict(data: dict, path: str = "<app>", rules_dir: str | Path | None = None) -> Scenario:
     """A scenario written in the app: checked like a bank file; raises ScenarioBankError."""
     yaml = YAML(typ="rt")
-    import io
-
     buffer = io.StringIO()
     yaml.dump(_plain(data), buffer)
     node = yaml.load(buffer.getvalue())
@@ -208,8 +199,6 @@ def scenario_from_dict(data: dict, path: str = "<app>", rules_dir: str | Path | 
 
 def dump_scenarios(scenarios: Iterable[Scenario], header: str) -> str:
     """YAML text of a bank file: a comment header (what the file is for), then the scenarios."""
-    import io
-
     yaml = YAML()
     yaml.default_flow_style = None
     yaml.width = 4096
@@ -223,8 +212,6 @@ def dump_scenarios(scenarios: Iterable[Scenario], header: str) -> str:
 # -- checking -------------------------------------------------------------------
 
 def _engine_or_none(rules_dir):
-    from workbench.engine import get_engine
-
     try:
         return get_engine(rules_dir)
     except (RuleBookError, OSError):

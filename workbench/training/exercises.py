@@ -23,6 +23,7 @@ from sqlalchemy import inspect
 from sqlmodel import select as sm_select
 
 from workbench.errors import InputError, WorkbenchError
+from workbench.rulebook.vocabulary import vocabulary
 from workbench.store import get_engine as get_db
 from workbench.store import models, session_scope
 from workbench.store.audit import audit, create_record, update_record
@@ -31,7 +32,7 @@ from workbench.training.grading import Expected, QuestionResult, ScenarioResult,
 
 ORDERS = ("fixed", "shuffled")
 FEEDBACK_MODES = ("each", "end")
-STATUSES = ("draft", "open", "closed")
+STATUSES = vocabulary().codes("exercise_statuses")
 
 _ready: set[tuple[str, int]] = set()
 

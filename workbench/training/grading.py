@@ -36,12 +36,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.rulebook.model import LEVEL_NAMES, LEVEL_RANK, LEVELS
+from workbench.engine import get_engine
+from workbench.errors import WorkbenchError
+from workbench.rulebook.model import LEVEL_NAMES, LEVEL_RANK, LEVELS, SEVERITIES
+from workbench.rulebook.vocabulary import vocabulary
 from workbench.training.bank import CASE_QUESTIONS, QUESTION_NAMES, REPORT_QUESTIONS, Scenario
 
-SEVERITIES = ("general", "composite", "major")
-SEVERITY_NAMES = {"general": ("一般事件", "General"), "composite": ("综合事件", "Composite"), "major": ("重大事件", "Major")}
-PROCEDURE_NAMES = {"summary": ("简易程序", "Summary procedure"), "general": ("普通程序", "General procedure")}
+SEVERITY_NAMES = vocabulary().names("severities")  # code -> (zh, en), from rules/vocabulary.yaml
+PROCEDURE_NAMES = vocabulary().names("procedures")
 FINE_TOLERANCE = 0.10
 FINE_TOLERANCE_MIN_YUAN = 10
 ARTICLE = re.compile(r"^\s*(.+?)\s*(第[一二三四五六七八九十百零〇0-9]+条)")
@@ -413,8 +415,6 @@ assert tuple(LEVELS) == tuple(sorted(LEVEL_RANK, key=LEVEL_RANK.get))
 
 
 def _default_engine():
-    from workbench.engine import get_engine
-
     return get_engine()
 
 
@@ -425,8 +425,6 @@ def changed_answers(bank, before_engine, after_engine) -> list[dict]:
     and after, and both rules versions. Scenarios the new rules cannot
     evaluate are listed with ``after`` set to the error message.
     """
-    from workbench.errors import WorkbenchError
-
     out = []
     for scenario in bank:
         before = expected_answers(scenario, before_engine).answers

@@ -2,7 +2,9 @@
 
 Each test gives a case (``decide:``) or a report (``classify:``) and expects a
 subset of the output fields; a failure names its file, line and test, with the
-expected and actual values.
+expected and actual values. ``workbench test-rules``, the rule lab and publish
+run them here; under pytest each test is its own item
+(``workbench.engine.pytest_ruletests``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from workbench.rulebook.model import RuleTest
 
 @dataclass
 class TestResult:
+    __test__ = False  # not a pytest test class, despite the name
+
     test: RuleTest
     passed: bool
     mismatches: list[tuple[str, object, object]]  # (field, expected, actual)
@@ -53,6 +57,10 @@ def run_one(engine: Engine, test: RuleTest) -> TestResult:
 _MISSING = object()
 
 
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _same(expected, actual) -> bool:
     if isinstance(expected, dict) and isinstance(actual, dict):
         return all(_same(v, actual.get(k, _MISSING)) for k, v in expected.items())
@@ -60,6 +68,6 @@ def _same(expected, actual) -> bool:
         if all(isinstance(x, str) for x in expected + actual):
             return sorted(expected) == sorted(actual)
         return len(expected) == len(actual) and all(_same(a, b) for a, b in zip(expected, actual))
-    if isinstance(expected, (int, float)) and isinstance(actual, (int, float)) and not isinstance(expected, bool) and not isinstance(actual, bool):
+    if _number(expected) and _number(actual):
         return abs(expected - actual) < 1e-9
     return expected == actual
