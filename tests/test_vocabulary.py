@@ -37,10 +37,10 @@ def test_names_and_codes():
 
 
 def test_derived_constants_keep_their_values():
+    from workbench.importer.columns import CASE_DOCUMENTS
     from workbench.review.evaluation import PLANTED_TO_FINDING
     from workbench.review.precheck import DOCUMENTS, FINDINGS
     from workbench.rulebook.model import LEVEL_NAMES, LEVELS, OTHER_PENALTIES
-    from workbench.store.models import CASE_DOCUMENTS, DEFECT_KINDS
     from workbench.training.grading import SEVERITIES, SEVERITY_NAMES
 
     assert LEVELS == ("exempt", "mitigated", "lighter", "standard", "heavier")
@@ -51,7 +51,7 @@ def test_derived_constants_keep_their_values():
     assert DOCUMENTS["decision"] == "处罚决定书"
     assert CASE_DOCUMENTS["decision"] == ("处罚决定书", "Penalty decision document")
     assert set(DOCUMENTS) == set(CASE_DOCUMENTS)
-    assert set(DEFECT_KINDS) <= set(FINDINGS)
+    assert set(vocabulary().codes("defect_kinds")) <= set(FINDINGS)
     assert PLANTED_TO_FINDING["single_officer"] == "officers_fewer_than_two"
     assert PLANTED_TO_FINDING["missing_hearing_notice"] == "hearing_notice_missing"
 

@@ -13,6 +13,7 @@ from workbench.demo import build_demo
 from workbench.engine import get_engine as get_decision_engine
 from workbench.engine.inputs import case_input_from_record
 from workbench.errors import WorkbenchError
+from workbench.rulebook.vocabulary import vocabulary
 from workbench.store import models as m
 from workbench.store.db import get_engine, session_scope
 from workbench.store.migrate import upgrade
@@ -87,7 +88,7 @@ def test_about_one_file_in_six_has_a_planted_defect(small_demo):
     planted = [c for c in cases if c.planted_defects]
     assert 0.11 <= len(planted) / len(cases) <= 0.23
     kinds = {k for c in planted for k in c.planted_defects}
-    assert kinds == set(m.DEFECT_KINDS)
+    assert kinds == set(vocabulary().codes("defect_kinds"))
     assert all(len(c.planted_defects) == 1 for c in planted)
     assert sum(summary.defects.values()) == len(planted)
 

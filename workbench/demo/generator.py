@@ -16,7 +16,7 @@ from workbench.demo.reports import ReportMaker
 from workbench.demo.sampling import Weighted, apportion, apportion_fixed
 from workbench.engine.inputs import case_input_from_record
 from workbench.errors import WorkbenchError
-from workbench.store import models as m
+from workbench.rulebook.vocabulary import vocabulary
 
 PENALTIES = ("warning", "confiscation", "permit_revocation", "qualification_downgrade", "suspension", "closure",
              "practice_restriction", "detention")
@@ -242,7 +242,7 @@ class Generator(ReportMaker):
     # defects
 
     def _plant_defect(self, row: dict) -> None:
-        kinds = list(m.DEFECT_KINDS)
+        kinds = list(vocabulary().codes("defect_kinds"))
         self.rng.shuffle(kinds)
         kinds.sort(key=lambda k: self.planted.get(k, 0))  # the rarest kind first, so the kinds stay balanced
         for kind in kinds:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from workbench.rulebook.vocabulary import vocabulary
 from workbench.store import models as m
 
 # -- columns ---------------------------------------------------------------------------------
@@ -162,17 +163,13 @@ PARTY_KINDS = {"person": "person", "个人": "person", "自然人": "person", "�
                "organisation": "organisation", "organization": "organisation", "单位": "organisation",
                "法人": "organisation", "组织": "organisation", "企业": "organisation"}
 CAPACITIES = {"full": "full", "完全": "full", "limited": "limited", "限制": "limited", "none": "none", "无": "none"}
-PROCEDURES = {"summary": "summary", "简易": "summary", "简易程序": "summary", "general": "general", "普通": "general",
-              "一般": "general", "普通程序": "general", "一般程序": "general"}
-LEVELS = {"exempt": "exempt", "不予处罚": "exempt", "mitigated": "mitigated", "减轻处罚": "mitigated",
-          "减轻": "mitigated", "lighter": "lighter", "从轻处罚": "lighter", "从轻": "lighter", "standard": "standard",
-          "一般处罚": "standard", "一般": "standard", "heavier": "heavier", "从重处罚": "heavier", "从重": "heavier"}
-SOURCES = {"camera": "camera", "摄像头": "camera", "道路监控": "camera", "hotline": "hotline", "热线": "hotline",
-           "12345": "hotline", "call_centre": "call_centre", "call_center": "call_centre", "呼叫中心": "call_centre",
-           "中心呼叫": "call_centre", "patrol": "patrol", "巡查": "patrol", "joint_patrol": "joint_patrol",
-           "联合巡查": "joint_patrol", "media": "media", "媒体": "media", "leader": "leader", "领导交办": "leader",
-           "领导": "leader"}
-DOCS = {code: code for code in m.CASE_DOCUMENTS} | {zh: code for code, (zh, _en) in m.CASE_DOCUMENTS.items()}
+# Codes and the names and aliases an import may use for them: rules/vocabulary.yaml, the one vocabulary.
+_VOCAB = vocabulary()
+PROCEDURES = _VOCAB.aliases("procedures")
+LEVELS = _VOCAB.aliases("levels")
+SOURCES = _VOCAB.aliases("report_sources")
+DOCS = _VOCAB.aliases("case_documents")
+CASE_DOCUMENTS = _VOCAB.names("case_documents")
 
 CASE_COLUMNS = [
     Column("number", ("案号", "case_number", "case_id"), _text, True, "case number, unique"),

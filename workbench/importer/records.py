@@ -11,8 +11,7 @@ from typing import Any
 from workbench import triage
 from workbench.engine.inputs import case_input_from_record
 from workbench.errors import InputError
-from workbench.importer.columns import DOCS, Context, mask_id, mask_name
-from workbench.store import models as m
+from workbench.importer.columns import CASE_DOCUMENTS, DOCS, Context, mask_id, mask_name
 
 __all__ = ["RowError", "case_record", "report_record"]
 
@@ -42,7 +41,7 @@ def case_record(v: dict, ctx: Context, engine: Any) -> dict:
     for doc in v.get("documents") or []:
         if doc not in DOCS:
             raise RowError("documents", f"unknown document {doc!r}",
-                           f"use codes or names: {', '.join(f'{c} ({zh})' for c, (zh, _) in m.CASE_DOCUMENTS.items())}")
+                           f"use codes or names: {', '.join(f'{c} ({zh})' for c, (zh, _) in CASE_DOCUMENTS.items())}")
         documents.append(DOCS[doc])
     order = [("act_date", "discovered_date"), ("act_date", "act_end_date"), ("discovered_date", "filing_date"),
              ("act_date", "decision_date"), ("filing_date", "decision_date"), ("decision_date", "service_date")]

@@ -11,15 +11,12 @@ opened, so a second tab or a colleague never silently overwrites it
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import select
-
-from contextlib import contextmanager
-
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from workbench.engine.inputs import case_file_document  # the one mapping of a stored case file (the case contract)
 from workbench.errors import InputError, WorkbenchError
@@ -28,6 +25,7 @@ from workbench.review.precheck import precheck
 from workbench.review.reports import ReviewReport, build_report
 from workbench.review.sampling import Population, draw
 from workbench.review.scoring import Deduction, proposed_deductions, score
+from workbench.rulebook.vocabulary import vocabulary
 from workbench.store import StaleRecordError, models
 from workbench.store import session_scope as _store_session
 
@@ -276,10 +274,11 @@ def _names(case: models.CaseFile) -> dict[str, Any]:
             spec = violation.facts.get(key)
             if spec is not None:
                 facts[key] = (spec.zh, spec.en)
+    names = vocabulary().names("case_documents")
     return {
         "violation": (violation.name_zh, violation.name_en) if violation else (case.violation, case.violation),
         "facts": facts,
-        "documents": {code: models.CASE_DOCUMENTS[code][:2] for code in case.documents or [] if code in models.CASE_DOCUMENTS},
+        "documents": {code: names[code] for code in case.documents or [] if code in names},
     }
 
 

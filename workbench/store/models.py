@@ -30,27 +30,16 @@ from sqlalchemy import JSON, DateTime, Index, Text, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
-from workbench.rulebook.vocabulary import vocabulary
-
 __all__ = [
     "Department", "Officer", "JudicialOffice", "Report", "ReportEvent", "CaseFile",
     "RuleVersion", "ReviewSample", "ReviewSampleItem", "ReviewScore", "Scenario",
     "TrainingExercise", "TrainingAttempt", "AuditLog", "StoreMeta", "REPORT_STATUSES", "OPEN_REPORT_STATUSES",
-    "CASE_DOCUMENTS", "DEFECT_KINDS", "metadata", "TABLES",
+    "metadata", "TABLES",
 ]
 
 # 受理 → 立案 → 派遣 → 处置 → 核查 → 结案 (domain.md §4.2); cancelled = 作废 (not qualifying).
 REPORT_STATUSES = ("received", "filed", "dispatched", "handling", "verifying", "closed", "cancelled")
 OPEN_REPORT_STATUSES = ("received", "filed", "dispatched", "handling", "verifying")
-
-# Documents a case file can hold, by code: code -> (zh, en), the `case_documents` of rules/vocabulary.yaml
-# (the same codes as workbench.review.precheck.DOCUMENTS).
-CASE_DOCUMENTS = vocabulary().names("case_documents")
-
-# Defects the demo generator plants (issue 3 item 3), by the pre-check finding
-# code that should catch each: the `defect_kinds` of rules/vocabulary.yaml.
-DEFECT_KINDS = vocabulary().names("defect_kinds")
-
 
 class Versioned:
     """Optimistic locking on the ``version`` column (SQLAlchemy version_id_col)."""
@@ -211,7 +200,7 @@ class CaseFile(Versioned, SQLModel, table=True):
     measures: list = _json_list()  # measures that are not penalties (order_to_correct, demolition, ...)
     level_applied: Optional[str] = Field(default=None, max_length=16)
     procedure: Optional[str] = Field(default=None, max_length=16)  # summary | general
-    documents: list = _json_list()  # codes of CASE_DOCUMENTS present in the file
+    documents: list = _json_list()  # codes of the vocabulary's case_documents present in the file
     # what the engine advised
     rules_version: Optional[str] = Field(default=None, max_length=32)
     recommended_level: Optional[str] = Field(default=None, max_length=16)
