@@ -5,7 +5,8 @@ UI pieces; every callback is wrapped (errors show in the status line). Test
 hooks: classes ``wb-review-*``; ``build()`` returns the ReviewDesk so pytest
 can drive it without a browser.
 
-One file per tab or panel, composed by ``app.py`` (ReviewDesk):
+One file per tab or panel, composed by ``desk.py`` (ReviewDesk); what they share is ``context.py``
+(DeskContext: the chosen sample, the open file, the reviewer, the names of codes, the hooks that tie the tabs):
 
 - ``draw.py`` (DrawTab): the sampling form, allocation, weights, samples so far;
 - ``score.py`` (ScoreTab): the sample's files and the open one, with ``case_file.py`` (its card)

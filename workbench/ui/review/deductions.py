@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as widgets
 
 from workbench.errors import InputError, WorkbenchError
 from workbench.review.scoring import Deduction, score
-
-if TYPE_CHECKING:
-    from workbench.ui.review.desk import ReviewDesk
+from workbench.ui.review.context import DeskContext
 
 
 class DeductionEditor:
     """One line per deduction (confirm, points, count, comment, remove), a picker to add one, the score preview."""
 
-    def __init__(self, desk: ReviewDesk):
-        self.desk = desk
+    def __init__(self, ctx: DeskContext):
+        self.ctx = ctx
         self.lines: list[dict[str, Any]] = []   # deduction lines being edited
-        t = desk.i18n
+        t = ctx.i18n
         self.lines_box = widgets.VBox()
         self.lines_box.add_class("wb-review-lines")
         self.add_item = widgets.Dropdown(layout=widgets.Layout(width="620px"))
@@ -33,18 +31,18 @@ class DeductionEditor:
         self.add_comment = t.bind(widgets.Text(layout=widgets.Layout(width="360px")), "description", "comment")
         self.add_button = t.bind(widgets.Button(icon="plus"), "description", "add")
         self.add_button.add_class("wb-review-add")
-        self.add_button.on_click(desk.callback(
+        self.add_button.on_click(ctx.callback(
             lambda _b: self.add_deduction(self.add_item.value, self.add_count.value, self.add_comment.value)))
         self.preview = widgets.HTML()
         self.preview.add_class("wb-review-preview")
 
     def item_options(self) -> None:
-        desk = self.desk
-        zh = desk.i18n.lang == "zh"
+        ctx = self.ctx
+        zh = ctx.i18n.lang == "zh"
         options = []
-        for veto in desk.checklist.vetoes:
-            options.append((f"[{desk.i18n.t('veto')}] {veto.zh if zh else veto.en + ' ' + veto.zh}", veto.code))
-        for section in desk.checklist.sections:
+        for veto in ctx.checklist.vetoes:
+            options.append((f"[{ctx.i18n.t('veto')}] {veto.zh if zh else veto.en + ' ' + veto.zh}", veto.code))
+        for section in ctx.checklist.sections:
             for item in section.items:
                 name = item.zh if zh else f"{item.en} {item.zh}"
                 options.append((f"{section.zh} −{item.points:g} · {name}", item.code))
@@ -55,9 +53,9 @@ class DeductionEditor:
 
     def line(self, d: Deduction) -> dict[str, Any]:
         """The widgets of one deduction line (a veto has no points or count to edit)."""
-        desk = self.desk
-        t = desk.i18n
-        entry = desk.checklist.items.get(d.item) or desk.checklist.veto_codes.get(d.item)
+        ctx = self.ctx
+        t = ctx.i18n
+        entry = ctx.checklist.items.get(d.item) or ctx.checklist.veto_codes.get(d.item)
         if entry is None:
             raise InputError("item", f"unknown checklist item {d.item!r}")
         is_veto = not hasattr(entry, "points")
@@ -77,8 +75,8 @@ class DeductionEditor:
         line = {"deduction": d, "entry": entry, "veto": is_veto, "confirm": confirm, "points": points, "count": count,
                 "comment": comment, "remove": remove, "label": widgets.HTML()}
         for w in (confirm, points, count, comment):
-            w.observe(lambda _c: desk.callback(self.update_preview)(), names="value")
-        remove.on_click(desk.callback(lambda _b, line=line: self.remove(line)))
+            w.observe(lambda _c: ctx.callback(self.update_preview)(), names="value")
+        remove.on_click(ctx.callback(lambda _b, line=line: self.remove(line)))
         return line
 
     def remove(self, line) -> None:
@@ -86,7 +84,7 @@ class DeductionEditor:
         self.render_lines()
 
     def render_lines(self) -> None:
-        i18n = self.desk.i18n
+        i18n = self.ctx.i18n
         zh = i18n.lang == "zh"
         children = []
         for line in self.lines:
@@ -105,9 +103,9 @@ class DeductionEditor:
         self.update_preview()
 
     def add_deduction(self, item: str, count: int = 1, comment: str = "") -> None:
-        desk = self.desk
-        if desk.file_view is None:
-            raise InputError(desk.i18n.t("col_case"), desk.i18n.t("no_file"))
+        ctx = self.ctx
+        if ctx.file_view is None:
+            raise InputError(ctx.i18n.t("col_case"), ctx.i18n.t("no_file"))
         self.lines.append(self.line(Deduction(item=item, count=int(count), comment=comment or "", source="reviewer")))
         self.add_comment.value = ""
         self.add_count.value = 1
@@ -127,20 +125,20 @@ class DeductionEditor:
         return out
 
     def update_preview(self) -> None:
-        desk = self.desk
-        if desk.file_view is None:
+        ctx = self.ctx
+        if ctx.file_view is None:
             self.preview.value = ""
             return
         proposed = [Deduction(item=p["item"], source="precheck", finding=p["finding"])
-                    for p in desk.file_view["proposed"]]
+                    for p in ctx.file_view["proposed"]]
         try:
-            result = score(desk.checklist, self.deductions(), proposed)
+            result = score(ctx.checklist, self.deductions(), proposed)
         except WorkbenchError as exc:
             self.preview.value = f"<div class='wb-review-preview-error'>{html.escape(str(exc))}</div>"
             return
-        grade = result.grade_zh if desk.i18n.lang == "zh" else f"{result.grade_en} {result.grade_zh}"
-        veto = " · " + html.escape(desk.i18n.t("veto")) if result.veto else ""
+        grade = result.grade_zh if ctx.i18n.lang == "zh" else f"{result.grade_en} {result.grade_zh}"
+        veto = " · " + html.escape(ctx.i18n.t("veto")) if result.veto else ""
         self.preview.value = (f"<div class='wb-card wb-review-score' data-total='{result.total:g}' "
                               f"data-grade='{result.grade}'>"
-                              f"<b>{html.escape(desk.i18n.t('preview', total=f'{result.total:g}', grade=grade))}</b>"
+                              f"<b>{html.escape(ctx.i18n.t('preview', total=f'{result.total:g}', grade=grade))}</b>"
                               f"{veto}</div>")

@@ -1,25 +1,24 @@
 """Review desk (案卷评查台) composed: the reviewer on top, three tabs of components below.
 
 Each tab is its own component (``draw``, ``score`` with its ``deductions``
-editor, ``report``) holding its widgets; ReviewDesk owns the shared state
-(departments, the chosen sample, the open file), ties the tabs together when
-a sample is chosen, and forwards the components' widgets under the names the
-tests and notebooks use (``desk.draw_button``, ``desk.files_table``, ...).
+editor, ``report``) holding its widgets and built with one
+:class:`~workbench.ui.review.context.DeskContext`, which holds the shared state
+(departments, the chosen sample, the open file) and runs the hooks that tie the
+tabs together when a sample is chosen. ReviewDesk builds the context and the
+tabs, and forwards their widgets under the names the tests and notebooks use
+(``desk.draw_button``, ``desk.files_table``, ...).
 """
 
 from __future__ import annotations
 
 from operator import attrgetter
-from typing import Any
 
 import ipywidgets as widgets
 
-from workbench.errors import InputError
 from workbench.review import service
-from workbench.review.checklist import load_checklist
-from workbench.ui.common import I18n, ProgressBar, StatusBar, app_shell, safe_callback
+from workbench.ui.common import I18n, app_shell
+from workbench.ui.review.context import DeskContext
 from workbench.ui.review.draw import DrawTab
-from workbench.ui.review.messages import MESSAGES
 from workbench.ui.review.report import ReportTab
 from workbench.ui.review.score import ScoreTab
 
@@ -44,36 +43,23 @@ def _forward(component: str, name: str) -> property:
 
 class ReviewDesk:
     def __init__(self, url: str | None = None, i18n: I18n | None = None):
-        self.url = url
-        self.i18n = i18n or I18n()
-        self.i18n.add(MESSAGES)
-        self.checklist = load_checklist()
-        # grade names as message keys, so a status line naming a grade follows a language switch
-        self.i18n.add({f"review_grade_{g.code}": {"zh": g.zh, "en": f"{g.en} {g.zh}"} for g in self.checklist.grades})
-        self.status = StatusBar(self.i18n)
-        self.sample_id: int | None = None
-        self.file_view: dict[str, Any] | None = None
-        self.progress = ProgressBar(self.i18n)
-        self.departments: dict[str, tuple[str, str]] = {}
-        t = self.i18n
-        self.reviewer = t.bind(t.bind(widgets.Text(layout=widgets.Layout(width="360px")), "description", "reviewer"),
-                               "placeholder", "reviewer_hint")
-        self.reviewer.add_class("wb-review-reviewer")
-        self.reviewer.style.description_width = "initial"
-        self.draw_tab = DrawTab(self)
-        self.score_tab = ScoreTab(self)
-        self.report_tab = ReportTab(self)
+        self.ctx = ctx = DeskContext(url, i18n)
+        t = ctx.i18n
+        # built in this order, they take a chosen sample in this order: its draw shown, then its files
+        self.draw_tab = DrawTab(ctx)
+        self.score_tab = ScoreTab(ctx)
+        self.report_tab = ReportTab(ctx)
         self.tabs = widgets.Tab(children=[self.draw_tab.widget, self.score_tab.widget, self.report_tab.widget])
         self.tabs.add_class("wb-review-tabs")
         self._tab_titles()
         t.on_change(lambda _lang: self._relabel())
-        body = widgets.VBox([self.reviewer, self.progress.widget, self.tabs])
-        self.widget = app_shell(t, "review_title", body, self.status, cls="wb-review")
-        safe_callback(self._load, self.status, t)()
+        body = widgets.VBox([ctx.reviewer, ctx.progress.widget, self.tabs])
+        self.widget = app_shell(t, "review_title", body, ctx.status, cls="wb-review")
+        ctx.callback(self._load)()
 
     def _load(self) -> None:
         """Department names and the samples so far (an uninitialised database says what to run)."""
-        self.departments = service.department_names(self.url)
+        self.ctx.departments = service.department_names(self.ctx.url)
         self.refresh_samples()
 
     def _tab_titles(self) -> None:
@@ -89,37 +75,21 @@ class ReviewDesk:
         if self.report is not None:
             self.report_tab.render()
 
-    def callback(self, fn):
-        """``fn`` wrapped for a widget: an error shows in the status line, never a traceback."""
-        return safe_callback(fn, self.status, self.i18n)
-
-    # ------------------------------------------------------------------ shared by the tabs
-    def method_name(self, code) -> str:
-        key = f"m_{code}"
-        return self.i18n.t(key) if key in self.i18n.messages else ("" if code is None else str(code))
-
-    def dept_name(self, code) -> str:
-        names = self.departments.get(code)
-        if not names:
-            return "" if code is None else str(code)
-        return names[0] if self.i18n.lang == "zh" else f"{names[1]} {names[0]}"
-
-    def reviewer_name(self) -> str:
-        name = self.reviewer.value.strip()
-        if not name:
-            raise InputError(self.i18n.t("reviewer"), self.i18n.t("no_reviewer"))
-        return name
-
-    def sample_chosen(self, key) -> None:
-        """A sample picked (or just drawn): its allocation on the Draw tab, its files on the Score tab."""
-        if key is None or self.i18n.switching:
-            return
-        if self.file_view is not None and self.file_view.get("sample_id") != int(key):
-            self.score_tab.close_file()   # a file of another sample is not edited under this one
-        self.sample_id = int(key)
-        if not self.draw_tab.shows(self.sample_id):
-            self.draw_tab.show_draw(service.sample_allocation(self.sample_id, url=self.url))   # the picked sample's
-        self.refresh_files()
+    # ------------------------------------------------------------------ the context's state and helpers
+    url = _forward("ctx", "url")
+    i18n = _forward("ctx", "i18n")
+    checklist = _forward("ctx", "checklist")
+    status = _forward("ctx", "status")
+    progress = _forward("ctx", "progress")
+    sample_id = _forward("ctx", "sample_id")
+    file_view = _forward("ctx", "file_view")
+    departments = _forward("ctx", "departments")
+    reviewer = _forward("ctx", "reviewer")
+    callback = _forward("ctx", "callback")
+    method_name = _forward("ctx", "method_name")
+    dept_name = _forward("ctx", "dept_name")
+    reviewer_name = _forward("ctx", "reviewer_name")
+    sample_chosen = _forward("ctx", "sample_chosen")
 
     # ------------------------------------------------------------------ the components' widgets, by their old names
     name = _forward("draw_tab", "name")

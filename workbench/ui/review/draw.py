@@ -4,28 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as widgets
 
 from workbench.errors import InputError
 from workbench.review import service
 from workbench.ui.common import Column, DataTable, label
+from workbench.ui.review.context import DeskContext
 from workbench.ui.review.layout import section, show
-
-if TYPE_CHECKING:
-    from workbench.ui.review.desk import ReviewDesk
 
 
 class DrawTab:
     """Draw a reproducible sample (method, seed, size or confidence and margin), redraw it to verify it."""
 
-    def __init__(self, desk: ReviewDesk):
-        self.desk = desk
+    def __init__(self, ctx: DeskContext):
+        self.ctx = ctx
         # the sample whose draw is shown: the last drawn here or the one picked
         self._drawn: dict[str, Any] | None = None
-        t = desk.i18n
-        p = desk.checklist.param
+        t = ctx.i18n
+        p = ctx.checklist.param
         self.name = t.bind(widgets.Text(value=f"{dt.date.today().year} 评查"), "description", "sample_name")
         self.method = widgets.Dropdown(layout=widgets.Layout(width="420px"))
         t.bind_options(self.method, [("m_simple", "simple"), ("m_stratified", "stratified"), ("m_risk", "risk")])
@@ -56,14 +54,14 @@ class DrawTab:
         self.date_to = t.bind(widgets.DatePicker(), "description", "date_to")
         self.draw_button = t.bind(widgets.Button(button_style="primary", icon="random"), "description", "draw")
         self.draw_button.add_class("wb-review-draw")
-        self.draw_button.on_click(desk.callback(lambda _b: self.draw()))
+        self.draw_button.on_click(ctx.callback(lambda _b: self.draw()))
         self.verify_button = t.bind(widgets.Button(icon="check"), "description", "verify")
         self.verify_button.add_class("wb-review-verify")
-        self.verify_button.on_click(desk.callback(lambda _b: self.verify()))
+        self.verify_button.on_click(ctx.callback(lambda _b: self.verify()))
         self.draw_info = widgets.HTML()
         self.draw_info.add_class("wb-review-draw-info")
         self.allocation_table = DataTable(
-            [Column("stratum", "col_stratum", fmt=desk.dept_name), Column("population", "col_population"),
+            [Column("stratum", "col_stratum", fmt=ctx.dept_name), Column("population", "col_population"),
              Column("quota", "col_quota"), Column("drawn", "col_drawn")],
             i18n=t, page_size=40, key="stratum", cls="wb-review-allocation", compact=True)
         self.weights_table = DataTable(
@@ -71,12 +69,12 @@ class DrawTab:
              Column("expected_share", "col_share"), Column("drawn", "col_drawn")],
             i18n=t, key="group", cls="wb-review-weights", compact=True)
         self.samples_table = DataTable(
-            [Column("id", "col_id"), Column("name", "col_name"), Column("method", "col_method", fmt=desk.method_name),
+            [Column("id", "col_id"), Column("name", "col_name"), Column("method", "col_method", fmt=ctx.method_name),
              Column("seed", "col_seed"), Column("size", "col_size"), Column("created_by", "col_by"),
              Column("created_at", "col_at")],
             i18n=t, key="id", selectable=True, page_size=10,
             select_label=lambda r: f"{r['id']} · {r['name']} ({r['size']})", cls="wb-review-samples")
-        self.samples_table.on_select(desk.callback(desk.sample_chosen))
+        self.samples_table.on_select(ctx.callback(ctx.sample_chosen))
         # Each table under its own heading; the allocation and weights only appear once a draw gives them rows,
         # and an empty list of samples is one line, not an empty pageable table.
         self.allocation_box = section(t, "allocation", self.allocation_table.widget, "wb-review-allocation-box")
@@ -103,26 +101,31 @@ class DrawTab:
             widgets.HBox([self.draw_button, self.verify_button], layout=wrap),
         ])
         self.widget = widgets.VBox([form, self.draw_info, self.allocation_box, self.weights_box, self.samples_box])
+        ctx.on_sample_chosen(self._sample_chosen)
+
+    def _sample_chosen(self, sample_id: int) -> None:
+        if not self.shows(sample_id):
+            self.show_draw(service.sample_allocation(sample_id, url=self.ctx.url))   # the picked sample's
 
     def draw(self) -> dict[str, Any]:
-        desk = self.desk
-        who = desk.reviewer_name()
+        ctx = self.ctx
+        who = ctx.reviewer_name()
         calc = self.size_mode.value == "calc"
-        desk.progress.start(1, "drawing")
+        ctx.progress.start(1, "drawing")
         try:
             sample = service.draw_sample(
                 name=self.name.value, method=self.method.value, seed=int(self.seed.value), created_by=who,
                 size=None if calc else int(self.size.value), confidence=float(self.confidence.value),
                 margin=float(self.margin.value), min_per_stratum=int(self.min_per.value),
                 risk_weight=float(self.risk_weight.value), date_from=self.date_from.value, date_to=self.date_to.value,
-                procedure=self.procedure.value, url=desk.url, checklist=desk.checklist)
+                procedure=self.procedure.value, url=ctx.url, checklist=ctx.checklist)
         finally:
-            desk.progress.done()
+            ctx.progress.done()
         self.show_draw(sample)
         self.refresh_samples()
         self.samples_table.select(sample["id"])
         # a message key and its numbers: the status line follows the language
-        desk.status.say("ok", "drawn_ok", id=sample["id"], size=sample["size"], seed=sample["seed"])
+        ctx.status.say("ok", "drawn_ok", id=sample["id"], size=sample["size"], seed=sample["seed"])
         return sample
 
     def show_draw(self, sample: dict[str, Any]) -> None:
@@ -144,9 +147,9 @@ class DrawTab:
         if sample is None:
             self.draw_info.value = ""
             return
-        t = self.desk.i18n.t
+        t = self.ctx.i18n.t
         params = sample["params"]
-        method = self.desk.method_name(sample["method"])
+        method = self.ctx.method_name(sample["method"])
         name = html.escape(str(sample.get("name") or ""))
         text = [f"<b>{html.escape(t('current_sample'))} {sample['id']}</b> {name} · "
                 f"<b>{html.escape(t('method'))}</b>: {html.escape(method)} · {html.escape(t('seed'))} {sample['seed']}"
@@ -161,17 +164,17 @@ class DrawTab:
         self.draw_info.value = "<br>".join(text)
 
     def verify(self) -> dict[str, Any]:
-        desk = self.desk
-        if desk.sample_id is None:
-            raise InputError(desk.i18n.t("current_sample"), desk.i18n.t("no_sample"))
-        result = service.redraw(desk.sample_id, url=desk.url)
+        ctx = self.ctx
+        if ctx.sample_id is None:
+            raise InputError(ctx.i18n.t("current_sample"), ctx.i18n.t("no_sample"))
+        result = service.redraw(ctx.sample_id, url=ctx.url)
         if result["same"]:
-            desk.status.say("ok", "verify_same", id=desk.sample_id)      # follows the language
+            ctx.status.say("ok", "verify_same", id=ctx.sample_id)      # follows the language
         else:
-            desk.status.say("error", "verify_diff", id=desk.sample_id)
+            ctx.status.say("error", "verify_diff", id=ctx.sample_id)
         return result
 
     def refresh_samples(self) -> None:
-        self.samples_table.set_rows(service.list_samples(url=self.desk.url))
+        self.samples_table.set_rows(service.list_samples(url=self.ctx.url))
         show(self.no_samples, not self.samples_table.rows)
         show(self.samples_table.widget, bool(self.samples_table.rows))

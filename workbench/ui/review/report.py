@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import html
-from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
@@ -12,11 +11,9 @@ from workbench.errors import InputError
 from workbench.review import service
 from workbench.review.reports import to_csv, to_xlsx
 from workbench.ui.common import Column, DataTable, label
+from workbench.ui.review.context import DeskContext
 from workbench.ui.review.layout import section, show
 from workbench.ui.review.messages import GRADE_NAMES
-
-if TYPE_CHECKING:
-    from workbench.ui.review.desk import ReviewDesk
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,13 +21,13 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class ReportTab:
     """Built on request for the chosen sample; before that, one line says what it will show."""
 
-    def __init__(self, desk: ReviewDesk):
-        self.desk = desk
+    def __init__(self, ctx: DeskContext):
+        self.ctx = ctx
         self.report = None
-        t = desk.i18n
+        t = ctx.i18n
         self.report_button = t.bind(widgets.Button(button_style="primary", icon="bar-chart"), "description", "refresh")
         self.report_button.add_class("wb-review-report")
-        self.report_button.on_click(desk.callback(lambda _b: self.build_report()))
+        self.report_button.on_click(ctx.callback(lambda _b: self.build_report()))
         self.summary_html = widgets.HTML()
         self.summary_html.add_class("wb-review-summary")
         self.download_html = widgets.HTML()
@@ -56,7 +53,7 @@ class ReportTab:
 
     def _group_columns(self, key: str, label_key: str) -> list[Column]:
         pct = lambda v: "" if v is None or v != v else f"{v:.1%}"  # noqa: E731
-        first = Column(key, label_key, fmt=self.desk.dept_name) if key == "department" else Column(key, label_key)
+        first = Column(key, label_key, fmt=self.ctx.dept_name) if key == "department" else Column(key, label_key)
         return [first, Column("population", "col_population"), Column("reviewed", "col_reviewed"),
                 Column("average_score", "col_avg"), Column("优秀", "g_excellent"), Column("良好", "g_good"),
                 Column("合格", "g_pass"), Column("不合格", "g_fail"), Column("defective", "col_defective"),
@@ -64,17 +61,17 @@ class ReportTab:
                 Column("top_defects", "col_top", sortable=False)]
 
     def build_report(self):
-        desk = self.desk
-        if desk.sample_id is None:
-            raise InputError(desk.i18n.t("current_sample"), desk.i18n.t("no_sample"))
-        self.report = service.sample_report(desk.sample_id, url=desk.url)
+        ctx = self.ctx
+        if ctx.sample_id is None:
+            raise InputError(ctx.i18n.t("current_sample"), ctx.i18n.t("no_sample"))
+        self.report = service.sample_report(ctx.sample_id, url=ctx.url)
         self.render()
         return self.report
 
     def render(self) -> None:
         r = self.report
         s = r.summary
-        i18n = self.desk.i18n
+        i18n = self.ctx.i18n
         t = i18n.t
         rate = s["defect_rate"]
         reviewed = t("reviewed_n", n=s["reviewed"], drawn=s["drawn"], avg=s["average_score"])
@@ -100,8 +97,8 @@ class ReportTab:
         import bqplot as bq  # heavy: imported when a chart is first drawn, as before
 
         r = self.report
-        t = self.desk.i18n.t
-        depts = [self.desk.dept_name(d) for d in r.departments["department"]]
+        t = self.ctx.i18n.t
+        depts = [self.ctx.dept_name(d) for d in r.departments["department"]]
         rates = [float(x) * 100 for x in r.departments["defect_rate"]]
         x1, y1 = bq.OrdinalScale(), bq.LinearScale(min=0, max=100)
         bars = bq.Bars(x=depts, y=rates, scales={"x": x1, "y": y1}, colors=["#1f4e79"])
@@ -119,10 +116,10 @@ class ReportTab:
         self.charts.children = [rate_fig, grade_fig]
 
     def _downloads(self) -> None:
-        t = self.desk.i18n.t
+        t = self.ctx.i18n.t
         xlsx = base64.b64encode(to_xlsx(self.report)).decode()
         csv = base64.b64encode(to_csv(self.report, "departments")).decode()
-        name = f"review_sample_{self.desk.sample_id}"
+        name = f"review_sample_{self.ctx.sample_id}"
         self.download_html.value = (
             f"<a class='wb-review-xlsx' download='{name}.xlsx' href='data:{XLSX_MIME};base64,{xlsx}'>"
             f"⬇ {html.escape(t('download'))}</a>"

@@ -10,7 +10,8 @@ The rules directory is ``rules_dir`` or ``$WORKBENCH_RULES_DIR`` or the
 project's ``rules/`` (publishing writes there); the store is ``url`` or
 ``$WORKBENCH_DB_URL``.
 
-One file per tab or panel, composed by ``app.py``:
+One file per tab or panel, composed by ``lab.py`` (RuleLab); what they share is ``context.py`` (LabContext:
+the draft being worked on, the status line, the hooks that tie the panels together). The parts:
 
 - ``editor.py`` (GridEditor) and ``rows.py`` (LevelRowEditor): the grid of level rows;
 - ``checks.py`` (ChecksPanel): lint and rule tests; ``impact.py`` (ImpactPanel): impact on past files;

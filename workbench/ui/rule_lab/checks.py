@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
 from workbench.ui.common import label
-
-if TYPE_CHECKING:
-    from workbench.ui.rule_lab.lab import RuleLab
+from workbench.ui.rule_lab.context import LabContext
 
 
 class ChecksPanel:
     """The lint box, each row's problems under the row, and the rule tests of this violation."""
 
-    def __init__(self, lab: RuleLab):
-        self.lab = lab
-        t = lab.i18n
+    def __init__(self, ctx: LabContext):
+        self.ctx = ctx
+        t = ctx.i18n
         self.lint_box = widgets.HTML()
         self.lint_box.add_class("wb-lab-lint")
         self.tests_box = widgets.HTML()
@@ -26,16 +23,24 @@ class ChecksPanel:
         self.widget = widgets.VBox([label(t, "lint_title", "h4"), self.lint_box, label(t, "tests_title", "h4"),
                                     self.tests_box])
         self.widget.layout.width = "560px"
+        ctx.on_feedback(self.show)
+
+    def show(self, parse_error: str | None = None) -> None:
+        """The draft's feedback, or why the grid does not read as a draft."""
+        if parse_error:
+            self.show_parse_error(parse_error)
+        else:
+            self.render()
 
     def show_parse_error(self, message: str) -> None:
-        t = self.lab.i18n
+        t = self.ctx.i18n
         self.lint_box.value = f'<div class="wb-lab-bad">✗ {html.escape(message)}</div>'
         self.tests_box.value = f"<i>{html.escape(t.t('tests_none'))}</i>"
 
     def render(self) -> None:
         """The lab's feedback (lint problems, test results) in the current language."""
-        lab = self.lab
-        t, fb, rows = lab.i18n, lab.feedback, lab.rows
+        ctx = self.ctx
+        t, fb, rows = ctx.i18n, ctx.feedback, ctx.rows
         for index, editor in enumerate(rows):
             messages = fb.row_problems.get(index, [])
             editor.problems.value = "".join(f'<div class="wb-lab-bad">✗ {html.escape(m)}</div>' for m in messages)

@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
 from workbench.lab import consistency as lab_consistency
 from workbench.ui.common import Column, DataTable, label
-
-if TYPE_CHECKING:
-    from workbench.ui.rule_lab.lab import RuleLab
+from workbench.ui.rule_lab.context import LabContext
 
 
 class ConsistencyTab:
     """Computed when the tab is first opened (or Compute is pressed), for the lab's violation."""
 
-    def __init__(self, lab: RuleLab):
-        self.lab = lab
+    def __init__(self, ctx: LabContext):
+        self.ctx = ctx
         self.consistency_report = None
-        t = lab.i18n
+        t = ctx.i18n
         button = t.bind(widgets.Button(), "description", "consistency_refresh")
         button.add_class("wb-lab-consistency-refresh")
-        button.on_click(lab.callback(lambda _b: self.refresh()))
+        button.on_click(ctx.callback(lambda _b: self.refresh()))
         self.consistency_summary = widgets.HTML()
         self.consistency_summary.add_class("wb-lab-consistency-summary")
         pct = lambda v: f"{v * 100:.1f}%"  # noqa: E731
@@ -45,14 +42,19 @@ class ConsistencyTab:
             label(t, "departments", "h4"), self.dept_table.widget,
             label(t, "officers", "h4"), self.officer_table.widget,
             label(t, "deviations", "h4"), self.deviation_table.widget])
+        ctx.on_draft(self._forget)
+
+    def _forget(self) -> None:
+        """Another draft: the report is computed again when the tab is next shown."""
+        self.consistency_report = None
 
     def refresh(self) -> None:
-        lab = self.lab
-        book = lab.workspace.published_engine().rulebook
-        names = {code: (d.name_zh if lab.i18n.lang == "zh" else f"{d.name_en} {d.name_zh}")
+        ctx = self.ctx
+        book = ctx.rulebook()
+        names = {code: (d.name_zh if ctx.i18n.lang == "zh" else f"{d.name_en} {d.name_zh}")
                  for code, d in book.departments.items()}
-        self.consistency_report = lab_consistency.consistency(lab.code, engine=lab.workspace.published_engine(),
-                                                              db_url=lab.url, names=names)
+        self.consistency_report = lab_consistency.consistency(ctx.code, engine=ctx.workspace.published_engine(),
+                                                              db_url=ctx.url, names=names)
         self.render()
 
     def render(self) -> None:
@@ -61,7 +63,7 @@ class ConsistencyTab:
         report = self.consistency_report
         if report is None:
             return
-        t = self.lab.i18n
+        t = self.ctx.i18n
         summary = t.t("consistency_summary", cases=report.cases, outside=report.outside)
         self.consistency_summary.value = f"<b>{html.escape(summary)}</b>"
         self.dept_table.set_rows([g.to_dict() for g in report.departments])

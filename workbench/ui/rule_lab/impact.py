@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
 from workbench.lab import impact as lab_impact
 from workbench.ui.common import Column, DataTable, label
+from workbench.ui.rule_lab.context import LabContext
 from workbench.ui.rule_lab.decision import brief, decision_html, ticks
-
-if TYPE_CHECKING:
-    from workbench.ui.rule_lab.lab import RuleLab
 
 COUNTS = ("level", "fine_range", "procedure", "hearing_right", "any")
 
@@ -20,9 +17,9 @@ COUNTS = ("level", "fine_range", "procedure", "hearing_right", "any")
 class ImpactPanel:
     """``widget``: the counts and the chart; ``cases``: the changed files and, for one picked, both traces."""
 
-    def __init__(self, lab: RuleLab):
-        self.lab = lab
-        t = lab.i18n
+    def __init__(self, ctx: LabContext):
+        self.ctx = ctx
+        t = ctx.i18n
         self.impact_box = widgets.HTML()
         self.impact_box.add_class("wb-lab-impact")
         self.chart = None
@@ -32,16 +29,17 @@ class ImpactPanel:
              Column("fine", "col_fine"), Column("before", "col_before"), Column("after", "col_after"),
              Column("changes", "col_changes")],
             i18n=t, page_size=10, key="number", selectable=True, cls="wb-lab-changed")
-        self.changed_table.on_select(lab.callback(self.open_case))
+        self.changed_table.on_select(ctx.callback(self.open_case))
         self.traces = widgets.HTML()
         self.traces.add_class("wb-lab-traces")
         self.widget = widgets.VBox([label(t, "impact_title", "h4"), self.impact_box, self.chart_box])
         self.cases = [label(t, "changed_cases", "h4"), self.changed_table.widget, self.traces]
+        ctx.on_feedback(lambda _parse_error: self.render())   # with a parse error: "no impact"
 
     def render(self) -> None:
         """The lab's impact report, or "no impact" when the draft has problems."""
-        t = self.lab.i18n
-        report = self.lab.report
+        t = self.ctx.i18n
+        report = self.ctx.report
         if report is None:
             self.impact_box.value = f"<i>{html.escape(t.t('impact_none'))}</i>"
             self._chart([])
@@ -73,7 +71,7 @@ class ImpactPanel:
     def _chart(self, histogram: list) -> None:
         import bqplot as bq  # heavy: imported when a chart is first drawn, as before
 
-        t = self.lab.i18n
+        t = self.ctx.i18n
         labels = [h[0] for h in histogram] or [""]
         before = [float(h[1]) for h in histogram] or [0.0]  # floats: bqplot's browser side cannot read int64 arrays
         after = [float(h[2]) for h in histogram] or [0.0]
@@ -102,12 +100,12 @@ class ImpactPanel:
 
     def open_case(self, number) -> None:
         """Both traces of one changed case, side by side (decided again by durable_rules)."""
-        report = self.lab.report
+        report = self.ctx.report
         if number is None or report is None:
             self.traces.value = ""
             return
         before, after = lab_impact.case_traces(report, number)
-        t = self.lab.i18n
+        t = self.ctx.i18n
         case = html.escape(str(number))
         self.traces.value = (
             "<div style='display:flex; gap:12px'>"

@@ -1,10 +1,12 @@
 """Rule lab (规则实验室) composed: the violation and author on top, four tabs of components below.
 
 Each tab or panel is its own component (``editor``, ``checks``, ``impact``,
-``publish``, ``scenario``, ``consistency``, ``history``) holding its widgets;
-RuleLab owns the shared state (violation, draft, feedback, impact report),
-runs the refresh that ties the panels together, and forwards the components'
-widgets under the names the tests and notebooks use (``lab.lint_box``, ...).
+``publish``, ``scenario``, ``consistency``, ``history``) holding its widgets and
+built with one :class:`~workbench.ui.rule_lab.context.LabContext`, which holds
+the shared state (violation, draft, feedback, impact report) and runs the hooks
+that tie the panels together. RuleLab builds the context and the components,
+and forwards their widgets under the names the tests and notebooks use
+(``lab.lint_box``, ...).
 """
 
 from __future__ import annotations
@@ -13,16 +15,13 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from workbench.errors import InputError
-from workbench.lab import impact as lab_impact
-from workbench.lab.drafts import Draft, DraftWorkspace, draft_from_published
-from workbench.ui.common import I18n, ProgressBar, StatusBar, app_shell, safe_callback
+from workbench.ui.common import I18n, app_shell
 from workbench.ui.rule_lab.checks import ChecksPanel
 from workbench.ui.rule_lab.consistency import ConsistencyTab
+from workbench.ui.rule_lab.context import LabContext
 from workbench.ui.rule_lab.editor import GridEditor
 from workbench.ui.rule_lab.history import HistoryTab
 from workbench.ui.rule_lab.impact import ImpactPanel
-from workbench.ui.rule_lab.messages import MESSAGES
 from workbench.ui.rule_lab.publish import PublishPanel
 from workbench.ui.rule_lab.scenario import ScenarioTab
 
@@ -55,57 +54,40 @@ def _forward(component: str, name: str) -> property:
 
 class RuleLab:
     def __init__(self, url: str | None = None, rules_dir: str | Path | None = None, i18n: I18n | None = None):
-        self.url = url
-        self.i18n = i18n or I18n()
-        self.i18n.add(MESSAGES)
-        t = self.i18n
-        self.workspace = DraftWorkspace(rules_dir)
-        self.status = StatusBar(t)
-        self.progress = ProgressBar(t)
-        self.code: str | None = None
-        self.draft: Draft | None = None
-        self.feedback = None
-        self.report: lab_impact.ImpactReport | None = None
-        self.building = False   # True while widgets are filled in by code: their observers do not refresh
-
-        book = self.workspace.published_engine().rulebook
+        self.ctx = ctx = LabContext(url, rules_dir, i18n)
+        t = ctx.i18n
         self.violation = widgets.Dropdown(layout=widgets.Layout(width="480px"))
         self.violation.add_class("wb-lab-violation")
         t.bind(self.violation, "description", "violation")
-        self._violation_options(book)
-        self.author = t.bind(t.bind(widgets.Text(layout=widgets.Layout(width="320px")), "description", "author"),
-                             "placeholder", "author_hint")
-        self.author.add_class("wb-lab-author")
+        self._violation_options(ctx.rulebook())
 
-        self.grid_editor = GridEditor(self)
-        self.checks = ChecksPanel(self)
-        self.impact_panel = ImpactPanel(self)
-        self.publish_panel = PublishPanel(self)
+        # built in this order, their hooks run in this order (the grid first, the checks before the impact)
+        self.grid_editor = GridEditor(ctx)
+        self.checks = ChecksPanel(ctx)
+        self.impact_panel = ImpactPanel(ctx)
+        self.publish_panel = PublishPanel(ctx)
         edit_tab = widgets.VBox([
             self.grid_editor.grid_title, self.grid_editor.grid, self.grid_editor.buttons,
             widgets.HBox([self.checks.widget, self.impact_panel.widget], layout=widgets.Layout(flex_flow="row wrap")),
             *self.impact_panel.cases, self.publish_panel.widget,
         ])
-        self.scenario_tab = ScenarioTab(self)
-        self.consistency_tab = ConsistencyTab(self)
-        self.history_tab = HistoryTab(self)
+        self.scenario_tab = ScenarioTab(ctx)
+        self.consistency_tab = ConsistencyTab(ctx)
+        self.history_tab = HistoryTab(ctx)
         self.tabs = widgets.Tab(children=[edit_tab, self.scenario_tab.widget, self.consistency_tab.widget,
                                           self.history_tab.widget])
         self.tabs.add_class("wb-lab-tabs")
         self._tab_titles()
-        self.tabs.observe(self.callback(self._tab_changed), names="selected_index")
+        self.tabs.observe(ctx.callback(self._tab_changed), names="selected_index")
+        ctx.on_shown(self._consistency_if_shown)   # after the history tab's refresh
         t.on_change(lambda _lang: self._relabel())
         top = widgets.HBox([self.violation, self.author], layout=widgets.Layout(flex_flow="row wrap"))
         body = widgets.VBox([widgets.HTML(f"<style>{CSS_EXTRA}</style>"), top, self.progress.widget, self.tabs])
         self.widget = app_shell(t, "lab_title", body, self.status, cls="wb-lab")
-        self.violation.observe(self.callback(lambda _c: self.select_violation(self.violation.value)), names="value")
-        safe_callback(lambda: self.select_violation(self.violation.value), self.status, t)()
+        self.violation.observe(ctx.callback(lambda _c: ctx.select_violation(self.violation.value)), names="value")
+        ctx.callback(lambda: ctx.select_violation(self.violation.value))()
 
     # ------------------------------------------------------------------ plumbing
-    def callback(self, fn):
-        """``fn`` wrapped for a widget: an error shows in the status line, never a traceback."""
-        return safe_callback(fn, self.status, self.i18n)
-
     def _tab_titles(self) -> None:
         for i, key in enumerate(TABS):
             self.tabs.set_title(i, self.i18n.t(key))
@@ -126,7 +108,7 @@ class RuleLab:
 
     def _relabel(self) -> None:
         self._tab_titles()
-        self._violation_options(self.workspace.published_engine().rulebook)
+        self._violation_options(self.ctx.rulebook())
         if self.code:
             self.scenario_tab.show_facts()
         self._render_feedback()
@@ -138,75 +120,30 @@ class RuleLab:
         if self.tabs.selected_index == CONSISTENCY_TAB and self.consistency_report is None:
             self.consistency_tab.refresh()
 
-    # ------------------------------------------------------------------ violation, draft and feedback
-    def select_violation(self, code: str) -> None:
-        if self.building or not code:
-            return
-        self.code = code
-        self.draft = draft_from_published(self.workspace.rules_dir, code)
-        self.consistency_report = None
-        self.building = True
-        try:
-            self.grid_editor.build()
-            day = self.workspace.default_effective_date(code)
-            self.effective.value = day
-            self.scenario_tab.set_day(day)  # the draft applies to the scenario
-            self.scenario_tab.show_facts()
-        finally:
-            self.building = False
-        self.scenario_answers = None
-        self.scenario_tab.render()
-        self.refresh()
-        self.history_tab.refresh()
+    def _consistency_if_shown(self) -> None:
+        """Another violation while the consistency tab is open: its report at once."""
         if self.tabs.selected_index == CONSISTENCY_TAB:
             self.consistency_tab.refresh()
 
-    def edited(self, _change=None) -> None:
-        """A cell or the effective date changed: refresh, unless the change was made by code."""
-        if self.building:
-            return
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Lint, rule tests and impact of the grid as it is now."""
-        for editor in self.rows:
-            editor.problems.value = ""
-        try:
-            draft = self.read_grid()
-        except InputError as exc:
-            self.feedback, self.report = None, None
-            self._render_feedback(parse_error=str(exc))
-            return
-        self.draft = draft
-        self.feedback = self.workspace.check(draft, effective_from=self.effective.value or None)
-        self.report = None
-        if self.feedback.engine is not None:
-            shown = []
-
-            def progress(done: int, total: int) -> None:
-                if total < 300:
-                    return
-                if not shown:
-                    self.progress.start(total, "impact_running")
-                    shown.append(True)
-                self.progress.bar.value = done
-
-            try:
-                self.report = lab_impact.impact_of_draft(draft, self.workspace, self.feedback, db_url=self.url,
-                                                         progress=progress)
-            finally:
-                self.progress.done()
-        self._render_feedback()
-
     def _render_feedback(self, parse_error: str | None = None) -> None:
-        if parse_error:
-            self.checks.show_parse_error(parse_error)
-            self.impact_panel.render()   # the report is None: "no impact", empty chart and table
-            return
-        if self.feedback is None:
-            return
-        self.checks.render()
-        self.impact_panel.render()
+        self.ctx.show_feedback(parse_error)
+
+    # ------------------------------------------------------------------ the context's state and actions
+    url = _forward("ctx", "url")
+    i18n = _forward("ctx", "i18n")
+    workspace = _forward("ctx", "workspace")
+    status = _forward("ctx", "status")
+    progress = _forward("ctx", "progress")
+    code = _forward("ctx", "code")
+    draft = _forward("ctx", "draft")
+    feedback = _forward("ctx", "feedback")
+    report = _forward("ctx", "report")
+    building = _forward("ctx", "building")
+    author = _forward("ctx", "author")
+    callback = _forward("ctx", "callback")
+    select_violation = _forward("ctx", "select_violation")
+    edited = _forward("ctx", "edited")
+    refresh = _forward("ctx", "refresh")
 
     # ------------------------------------------------------------------ the components' widgets, by their old names
     rows = _forward("grid_editor", "rows")

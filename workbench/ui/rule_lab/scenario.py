@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -14,21 +14,19 @@ from workbench.lab.drafts import flow_text
 from workbench.lab.publish import atomic_write
 from workbench.rulebook.model import CIRCUMSTANCES
 from workbench.ui.common import label
+from workbench.ui.rule_lab.context import LabContext
 from workbench.ui.rule_lab.decision import decision_html
 from workbench.ui.rule_lab.messages import CIRCUMSTANCE_NAMES
-
-if TYPE_CHECKING:
-    from workbench.ui.rule_lab.lab import RuleLab
 
 
 class ScenarioTab:
     """Dates, party, the violation's facts and circumstances; Decide shows both answers; one can be saved as a test."""
 
-    def __init__(self, lab: RuleLab):
-        self.lab = lab
+    def __init__(self, ctx: LabContext):
+        self.ctx = ctx
         self.scenario_answers: tuple[dict | None, dict | None] | None = None
         self.scenario_case: dict | None = None
-        t = lab.i18n
+        t = ctx.i18n
         today = dt.date.today()
         self.sc_act = t.bind(widgets.DatePicker(value=today), "description", "act_date")
         self.sc_discovered = t.bind(widgets.DatePicker(value=today), "description", "discovered_date")
@@ -52,7 +50,7 @@ class ScenarioTab:
         t.bind(self.sc_circumstances, "description", "circumstances")
         decide = t.bind(widgets.Button(button_style="info"), "description", "decide")
         decide.add_class("wb-lab-sc-decide")
-        decide.on_click(lab.callback(self.decide))
+        decide.on_click(ctx.callback(self.decide))
         self.sc_result = widgets.HTML()
         self.sc_result.add_class("wb-lab-sc-result")
         self.sc_test_name = t.bind(widgets.Text(layout=widgets.Layout(width="480px")), "description", "test_name")
@@ -62,7 +60,7 @@ class ScenarioTab:
         t.bind(self.sc_expect, "description", "expect_from")
         save = t.bind(widgets.Button(), "description", "save_test")
         save.add_class("wb-lab-sc-save")
-        save.on_click(lab.callback(self.save_test))
+        save.on_click(ctx.callback(self.save_test))
         for w_ in (self.sc_act, self.sc_discovered, self.sc_decision, self.sc_kind, self.sc_age, self.sc_capacity,
                    self.sc_circumstances):
             w_.style.description_width = "130px"
@@ -73,6 +71,14 @@ class ScenarioTab:
             widgets.HBox([party, widgets.VBox([self.sc_facts_box, self.sc_circumstances])]),
             decide, self.sc_result, widgets.HBox([self.sc_test_name, self.sc_expect, save]),
         ])
+        ctx.on_day(self._new_draft)
+
+    def _new_draft(self, day: dt.date) -> None:
+        """Another violation's draft, applying from ``day``: the dates, its facts, no answers yet."""
+        self.set_day(day)  # the draft applies to the scenario
+        self.show_facts()
+        self.scenario_answers = None
+        self.render()
 
     def set_day(self, day: dt.date) -> None:
         """All three dates on ``day`` (the draft's effective date: the draft applies to the scenario)."""
@@ -80,7 +86,7 @@ class ScenarioTab:
 
     def circumstance_options(self) -> None:
         selected = tuple(self.sc_circumstances.value)
-        zh = self.lab.i18n.lang == "zh"
+        zh = self.ctx.i18n.lang == "zh"
         names = CIRCUMSTANCE_NAMES
         self.sc_circumstances.options = [(names[c][0] if zh else f"{names[c][1]} {names[c][0]}", c)
                                          for c in CIRCUMSTANCES]
@@ -88,9 +94,9 @@ class ScenarioTab:
 
     def show_facts(self) -> None:
         """A widget per fact of the lab's violation (values kept where a fact of the same name was filled in)."""
-        lab = self.lab
-        violation = lab.workspace.published_engine().rulebook.violations[lab.code]
-        zh = lab.i18n.lang == "zh"
+        ctx = self.ctx
+        violation = ctx.rulebook().violations[ctx.code]
+        zh = ctx.i18n.lang == "zh"
         old = {name: w_.value for name, w_ in self.sc_facts.items()}
         self.sc_facts = {}
         for name, spec in violation.facts.items():
@@ -122,7 +128,7 @@ class ScenarioTab:
         for name, value in (("act_date", self.sc_act.value), ("decision_date", self.sc_decision.value)):
             if value is None:
                 raise InputError(name, "required")
-        case = {"violation": self.lab.code, "act_date": self.sc_act.value.isoformat(),
+        case = {"violation": self.ctx.code, "act_date": self.sc_act.value.isoformat(),
                 "discovered_date": (self.sc_discovered.value or self.sc_act.value).isoformat(),
                 "decision_date": self.sc_decision.value.isoformat(), "party": party,
                 "facts": {name: w_.value for name, w_ in self.sc_facts.items()},
@@ -130,17 +136,17 @@ class ScenarioTab:
         return case
 
     def decide(self, _button=None) -> None:
-        lab = self.lab
+        ctx = self.ctx
         case = self.case()
-        published = lab.workspace.published_engine().decide(case).to_dict()
+        published = ctx.workspace.published_engine().decide(case).to_dict()
         draft = None
-        if lab.feedback is not None and lab.feedback.engine is not None:
-            draft = lab.feedback.engine.decide(case).to_dict()
+        if ctx.feedback is not None and ctx.feedback.engine is not None:
+            draft = ctx.feedback.engine.decide(case).to_dict()
         self.scenario_case, self.scenario_answers = case, (published, draft)
         self.render()
 
     def render(self) -> None:
-        t = self.lab.i18n
+        t = self.ctx.i18n
         if not self.scenario_answers:
             self.sc_result.value = ""
             return
@@ -156,20 +162,20 @@ class ScenarioTab:
 
     def save_test(self, _button=None) -> None:
         """The answer chosen (draft or published) appended as a rule test to ``rules/tests/lab_<violation>.yaml``."""
-        lab = self.lab
+        ctx = self.ctx
         if not self.scenario_answers:
-            lab.status.say("error", "decide_first")
+            ctx.status.say("error", "decide_first")
             return
         name = self.sc_test_name.value.strip()
         if not name:
-            lab.status.say("error", "no_test_name")
+            ctx.status.say("error", "no_test_name")
             return
         published, draft = self.scenario_answers
         answer = draft if self.sc_expect.value == "draft" and draft else published
         expect = {k: answer[k] for k in ("penalize", "level", "fine_yuan", "procedure", "hearing_right") if k in answer}
-        path = Path(lab.workspace.rules_dir) / "tests" / f"lab_{lab.code}.yaml"
+        path = Path(ctx.workspace.rules_dir) / "tests" / f"lab_{ctx.code}.yaml"
         text = path.read_text(encoding="utf-8") if path.exists() else (
-            f"# 规则实验室保存的情景测试 · Scenario tests saved from the rule lab for {lab.code}\ntests:\n")
+            f"# 规则实验室保存的情景测试 · Scenario tests saved from the rule lab for {ctx.code}\ntests:\n")
         if not text.endswith("\n"):
             text += "\n"
         text += (f"  - name: {flow_text(name)}\n    decide: {flow_text(self.scenario_case)}\n"
@@ -177,5 +183,5 @@ class ScenarioTab:
         atomic_write(path, text, pause=False)
         differs = answer is draft and published and {k: published.get(k) for k in expect} != expect
         relative = f"rules/tests/{path.name}"
-        lab.status.say("ok", "test_saved_differs" if differs else "test_saved", name=name, path=relative)
-        lab.refresh()
+        ctx.status.say("ok", "test_saved_differs" if differs else "test_saved", name=name, path=relative)
+        ctx.refresh()
