@@ -116,3 +116,11 @@ def test_a_broken_vocabulary_in_force_is_reported_not_a_crash(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert re.search(r"^rules/vocabulary.yaml:\d+: levels: code 'lighter' already used", result.stderr, re.M)
     assert "the rules in force are unchanged" in result.stderr
+
+
+def test_the_stores_status_machine_uses_the_vocabularys_codes():
+    """The store keeps its own status tuple (it imports nothing above it); it must be the vocabulary's list."""
+    from workbench.store.models import OPEN_REPORT_STATUSES, REPORT_STATUSES
+
+    assert REPORT_STATUSES == vocabulary().codes("report_statuses")
+    assert set(OPEN_REPORT_STATUSES) < set(REPORT_STATUSES)

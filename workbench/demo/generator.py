@@ -16,10 +16,10 @@ from workbench.demo.reports import ReportMaker
 from workbench.demo.sampling import Weighted, apportion, apportion_fixed
 from workbench.engine.inputs import case_input_from_record
 from workbench.errors import WorkbenchError
+from workbench.rulebook.model import OTHER_PENALTIES
 from workbench.rulebook.vocabulary import vocabulary
 
-PENALTIES = ("warning", "confiscation", "permit_revocation", "qualification_downgrade", "suspension", "closure",
-             "practice_restriction", "detention")
+PENALTIES = OTHER_PENALTIES  # the Art. 9 penalties besides the fine, from rules/vocabulary.yaml
 MITIGATING = ("eliminated_harm", "confessed_unknown", "meritorious", "coerced")
 DECISION_LIMIT_DAYS = 90
 COUNTY_CODE = "431123"

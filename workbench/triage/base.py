@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from workbench.engine import get_engine as get_decision_engine
+from workbench.rulebook.model import SEVERITIES  # noqa: F401 - the vocabulary's severities, used by workflow
 from workbench.store.audit import audit
 from workbench.store.models import OPEN_REPORT_STATUSES, Department, Report, ReportEvent
 from workbench.triage.messages import (
@@ -22,7 +23,6 @@ from workbench.triage.messages import (
 )
 
 COUNTY_TZ = ZoneInfo("Asia/Shanghai")
-SEVERITIES = ("general", "composite", "major")
 OVERRIDE_FIELDS = ("severity", "lead", "assist", "coordination_level", "escalate_to", "handle_within_hours")
 MIN_REASON_CHARS = 4
 ESCALATION_TARGETS = ["community", "county_leaders"]
