@@ -22,8 +22,12 @@ class BuildWithData(build_py):
         target = Path(self.build_lib) / "workbench" / "_bundled"
         for name in SHIPPED:
             if (root / name).is_dir():
-                shutil.copytree(root / name, target / name, dirs_exist_ok=True,
-                                ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+                shutil.copytree(
+                    root / name,
+                    target / name,
+                    dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"),
+                )
 
 
 setup(cmdclass={"build_py": BuildWithData})

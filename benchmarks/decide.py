@@ -64,16 +64,28 @@ def main() -> None:
     n = len(cases)
     print(f"cases: {n} (rules version {book.version})")
     print(f"raw durable_rules post (benchmark table only): {n / t_raw:10.0f} /s")
-    print(f"decide() on durable_rules (all stages, trace):  {n / t_api:10.0f} /s   ratio to raw post: {t_raw / t_api:.2f}")
-    print(f"decide() on the plain-Python twin:             {n / t_py:10.0f} /s   ratio to durable decide(): {t_api / t_py:.2f}x faster")
-    print(f"each decide() makes {len(book.stages) + 1} engine evaluations (stages + benchmark): time per evaluation / time per raw post = {(t_api / (len(book.stages) + 1)) / t_raw:.2f}")
+    print(
+        f"decide() on durable_rules (all stages, trace):  {n / t_api:10.0f} /s   ratio to raw post: {t_raw / t_api:.2f}"
+    )
+    print(
+        f"decide() on the plain-Python twin:             {n / t_py:10.0f} /s   "
+        f"ratio to durable decide(): {t_api / t_py:.2f}x faster"
+    )
+    print(
+        f"each decide() makes {len(book.stages) + 1} engine evaluations (stages + benchmark): "
+        f"time per evaluation / time per raw post = {(t_api / (len(book.stages) + 1)) / t_raw:.2f}"
+    )
     before = rss_mb()
     checkpoints = []
     for i in range(args.memory):
         engine.decide(cases[i % n])
         if (i + 1) % (args.memory // 4) == 0:
             checkpoints.append(rss_mb())
-    print(f"memory over {args.memory} decisions: RSS {before:.1f} MB -> " + " -> ".join(f"{m:.1f}" for m in checkpoints) + " MB")
+    print(
+        f"memory over {args.memory} decisions: RSS {before:.1f} MB -> "
+        + " -> ".join(f"{m:.1f}" for m in checkpoints)
+        + " MB"
+    )
 
 
 if __name__ == "__main__":

@@ -68,8 +68,15 @@ def generate(book, violation: str, n: int, seed: int) -> list[lab_impact.StoredC
         discovered = act + dt.timedelta(days=rng.choice([0, 1, 5, 30, 200, 800]))
         decision = discovered + dt.timedelta(days=rng.randrange(1, 60))
         circumstances = [c for c in CIRCUMSTANCES if rng.random() < 0.06]
-        case = {"violation": violation, "act_date": act.isoformat(), "discovered_date": discovered.isoformat(),
-                "decision_date": decision.isoformat(), "party": party, "facts": facts, "circumstances": circumstances}
+        case = {
+            "violation": violation,
+            "act_date": act.isoformat(),
+            "discovered_date": discovered.isoformat(),
+            "decision_date": decision.isoformat(),
+            "party": party,
+            "facts": facts,
+            "circumstances": circumstances,
+        }
         out.append(lab_impact.StoredCase(f"G{i:06d}", case, fine_yuan=None))
     return out
 
@@ -80,7 +87,9 @@ def main() -> int:
     parser.add_argument("--violation", default="street_vending")
     parser.add_argument("--baseline", type=int, default=3000, help="cases decided one by one (0 = all)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--db", metavar="URL", help="also time the lab's edit cycle on this store's case files (e.g. the demo county)")
+    parser.add_argument(
+        "--db", metavar="URL", help="also time the lab's edit cycle on this store's case files (e.g. the demo county)"
+    )
     args = parser.parse_args()
     if args.db:
         demo_edit_cycle(args.db)
@@ -102,15 +111,21 @@ def main() -> int:
     timings = {}
     for bulk in ("python", "durable"):
         before = lab_impact.side_of(engine, code, book.benchmarks[code].versions[-1], "published", bulk=bulk)
-        after = lab_impact.side_of(feedback.engine, code, feedback.engine.rulebook.benchmarks[code].versions[-1], "draft", bulk=bulk)
+        after = lab_impact.side_of(
+            feedback.engine, code, feedback.engine.rulebook.benchmarks[code].versions[-1], "draft", bulk=bulk
+        )
         for item in cases:
             item.event = None
         lab_impact.clear_cache()
         started = time.perf_counter()
         report = lab_impact.compute_impact(code, before, after, cases)
         timings[bulk] = time.perf_counter() - started
-        print(f"grouped impact ({bulk} evaluator): {timings[bulk]:.2f} s · distinct inputs {report.groups_before:,} published / "
-              f"{report.groups_after:,} draft · {report.engine_calls:,} engine decisions · {report.counts['any']:,} cases change {report.counts}")
+        print(
+            f"grouped impact ({bulk} evaluator): {timings[bulk]:.2f} s · "
+            f"distinct inputs {report.groups_before:,} published / "
+            f"{report.groups_after:,} draft · {report.engine_calls:,} engine decisions · "
+            f"{report.counts['any']:,} cases change {report.counts}"
+        )
         if bulk == "python":
             grouped_before = lab_impact.decide_grouped(before, code, cases)[0]  # from the cache the run filled
             grouped_after = lab_impact.decide_grouped(after, code, cases)[0]
@@ -118,7 +133,9 @@ def main() -> int:
             t_edit = time.perf_counter()
             _edit(draft, again=True)
             feedback2 = workspace.check(draft, run_tests=False)
-            after2 = lab_impact.side_of(feedback2.engine, code, feedback2.engine.rulebook.benchmarks[code].versions[-1], "draft")
+            after2 = lab_impact.side_of(
+                feedback2.engine, code, feedback2.engine.rulebook.benchmarks[code].versions[-1], "draft"
+            )
             lab_impact.compute_impact(code, before, after2, cases)
             print(f"a further edit (check + impact, published side cached): {time.perf_counter() - t_edit:.2f} s")
 
@@ -129,13 +146,20 @@ def main() -> int:
         b = before.engine.decide(item.case).to_dict()
         a = after.engine.decide(item.case).to_dict()
         gb, ga = answers[item.number]
-        mismatches += (lab_impact.comparable(b) != lab_impact.comparable(gb)) + (lab_impact.comparable(a) != lab_impact.comparable(ga))
+        mismatches += (lab_impact.comparable(b) != lab_impact.comparable(gb)) + (
+            lab_impact.comparable(a) != lab_impact.comparable(ga)
+        )
     one_by_one = (time.perf_counter() - t2) * len(cases) / len(sample)
     scaled = "" if len(sample) == len(cases) else f" (measured on {len(sample):,} cases, scaled to {len(cases):,})"
     print(f"one by one through the engine (durable_rules, both sides): {one_by_one:.1f} s{scaled}")
-    print(f"grouped answers compared with one-by-one durable_rules answers on {len(sample):,} cases x 2 sides: {mismatches} differ")
-    print(f"ratio one-by-one / grouped: {one_by_one / timings['python']:.1f}x (python evaluator), "
-          f"{one_by_one / timings['durable']:.1f}x (durable_rules evaluator)")
+    print(
+        f"grouped answers compared with one-by-one durable_rules answers on {len(sample):,} cases x 2 sides: "
+        f"{mismatches} differ"
+    )
+    print(
+        f"ratio one-by-one / grouped: {one_by_one / timings['python']:.1f}x (python evaluator), "
+        f"{one_by_one / timings['durable']:.1f}x (durable_rules evaluator)"
+    )
     workspace.close()
     return 1 if mismatches else 0
 
@@ -149,15 +173,17 @@ def demo_edit_cycle(url: str) -> None:
         if not cases:
             continue
         draft = draft_from_published(workspace.rules_dir, code)
-        lab_impact.impact_of_draft(draft, workspace, db_url=url)          # the app's first view (published side cached after)
+        lab_impact.impact_of_draft(draft, workspace, db_url=url)  # the app's first view (published side cached after)
         _edit(draft)
         started = time.perf_counter()
-        feedback = workspace.check(draft)                                  # lint + this violation's rule tests
+        feedback = workspace.check(draft)  # lint + this violation's rule tests
         checked = time.perf_counter()
         report = lab_impact.impact_of_draft(draft, workspace, feedback, db_url=url)
         done = time.perf_counter()
-        print(f"  {code:28s} {len(cases):5,} files: check+tests {checked - started:.2f} s, impact {done - checked:.2f} s "
-              f"({report.groups_after:,} distinct inputs), {report.counts['any']:,} change")
+        print(
+            f"  {code:28s} {len(cases):5,} files: check+tests {checked - started:.2f} s, impact {done - checked:.2f} s "
+            f"({report.groups_after:,} distinct inputs), {report.counts['any']:,} change"
+        )
     workspace.close()
 
 

@@ -37,13 +37,16 @@ def synthetic_county(n: int, seed: int = 2024) -> dict[str, np.ndarray]:
     base = np.datetime64("2023-01-01")
     act = base + rng.integers(0, 900, n).astype("timedelta64[D]")
     filing = act + rng.integers(1, 10, n).astype("timedelta64[D]")
-    decision = filing + rng.integers(5, 100, n).astype("timedelta64[D]")      # some over 90 days
-    service = decision + rng.integers(0, 12, n).astype("timedelta64[D]")      # some late
+    decision = filing + rng.integers(5, 100, n).astype("timedelta64[D]")  # some over 90 days
+    service = decision + rng.integers(0, 12, n).astype("timedelta64[D]")  # some late
     weights = rng.dirichlet(np.ones(len(DEPARTMENTS)) * 0.7)
     return {
         "case_id": np.arange(n),
         "department": rng.choice(len(DEPARTMENTS), size=n, p=weights),
-        "act": act, "filing": filing, "decision": decision, "service": service,
+        "act": act,
+        "filing": filing,
+        "decision": decision,
+        "service": service,
         "officers": np.where(rng.random(n) < 0.04, 1, 2),
         "area": np.round(rng.uniform(0.5, 14, n), 1),
         "fine": rng.choice([100, 150, 200, 300, 400, 450, 500, 800], size=n),
@@ -56,8 +59,10 @@ def case_file(cols: dict[str, np.ndarray], i: int) -> dict:
         "case_id": int(cols["case_id"][i]),
         "department": DEPARTMENTS[int(cols["department"][i])],
         "violation": "street_vending",
-        "act_date": str(cols["act"][i]), "filing_date": str(cols["filing"][i]),
-        "decision_date": str(cols["decision"][i]), "service_date": str(cols["service"][i]),
+        "act_date": str(cols["act"][i]),
+        "filing_date": str(cols["filing"][i]),
+        "decision_date": str(cols["decision"][i]),
+        "service_date": str(cols["service"][i]),
         "party": {"kind": "person", "age": int(cols["age"][i]), "capacity": "full"},
         "facts": {"area_m2": float(cols["area"][i]), "repeat_count": 0, "key_road": False},
         "circumstances": [],
@@ -81,7 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     cols = synthetic_county(args.population)
     build_s = time.perf_counter() - t0
-    population = Population(cols["case_id"], np.array(DEPARTMENTS, dtype=object)[cols["department"]], np.zeros(args.population, dtype=np.int64))
+    population = Population(
+        cols["case_id"],
+        np.array(DEPARTMENTS, dtype=object)[cols["department"]],
+        np.zeros(args.population, dtype=np.int64),
+    )
     precheck(case_file(cols, 0), engine=engine, checklist=checklist)  # warm the engine
 
     t0 = time.perf_counter()
@@ -101,13 +110,20 @@ def main(argv: list[str] | None = None) -> int:
     all_s = per_file * args.population
 
     flagged = sum(1 for f in findings if f)
-    print(f"synthetic county: {args.population:,} case files in {len(DEPARTMENTS)} departments (built in {build_s:.2f} s)")
+    print(
+        f"synthetic county: {args.population:,} case files in {len(DEPARTMENTS)} departments (built in {build_s:.2f} s)"
+    )
     print(f"stratified draw of {len(sample.case_ids):,} (min 2 per department): {draw_s:.3f} s")
-    print(f"pre-check of the sample ({len(sample.case_ids):,} files, engine {engine.evaluator}): {sample_check_s:.2f} s; "
-          f"{flagged} files with findings ({flagged / len(sample.case_ids):.1%})")
+    print(
+        f"pre-check of the sample ({len(sample.case_ids):,} files, engine {engine.evaluator}): {sample_check_s:.2f} s; "
+        f"{flagged} files with findings ({flagged / len(sample.case_ids):.1%})"
+    )
     print(f"sample + pre-check total: {sampled_total:.2f} s")
-    print(f"baseline: pre-check one by one measured on {args.baseline_files:,} files: {baseline_s:.2f} s "
-          f"({per_file * 1e6:.0f} µs/file) -> all {args.population:,} files ≈ {all_s:.0f} s ({all_s / 60:.1f} min, extrapolated)")
+    print(
+        f"baseline: pre-check one by one measured on {args.baseline_files:,} files: {baseline_s:.2f} s "
+        f"({per_file * 1e6:.0f} µs/file) -> all {args.population:,} files ≈ {all_s:.0f} s "
+        f"({all_s / 60:.1f} min, extrapolated)"
+    )
     print(f"ratio (pre-check everything one by one) / (stratified sample + pre-check): {all_s / sampled_total:.0f}x")
 
     if args.demo_db:
@@ -115,12 +131,24 @@ def main(argv: list[str] | None = None) -> int:
 
         t0 = time.perf_counter()
         result = evaluate_store(args.demo_db)
-        print(f"\npre-check vs planted defects on {args.demo_db} ({result['files']:,} decided files, {time.perf_counter() - t0:.1f} s):")
+        print(
+            f"\npre-check vs planted defects on {args.demo_db} "
+            f"({result['files']:,} decided files, {time.perf_counter() - t0:.1f} s):"
+        )
         for code, r in result["per_kind"].items():
-            print(f"  {code:26} planted {r['planted']:4}  found {r['found']:4}  recall {r['recall']}  precision {r['precision']}")
+            print(
+                f"  {code:26} planted {r['planted']:4}  found {r['found']:4}  "
+                f"recall {r['recall']}  precision {r['precision']}"
+            )
         o, f = result["overall"], result["file_level"]
-        print(f"  overall (defect level): recall {o['recall']}  precision {o['precision']}  (tp {o['true_positive']}, fn {o['false_negative']}, fp {o['false_positive']})")
-        print(f"  file level: recall {f['recall']}  precision {f['precision']}  (tp {f['tp']}, fn {f['fn']}, fp {f['fp']}, tn {f['tn']})")
+        print(
+            f"  overall (defect level): recall {o['recall']}  precision {o['precision']}  "
+            f"(tp {o['true_positive']}, fn {o['false_negative']}, fp {o['false_positive']})"
+        )
+        print(
+            f"  file level: recall {f['recall']}  precision {f['precision']}  "
+            f"(tp {f['tp']}, fn {f['fn']}, fp {f['fp']}, tn {f['tn']})"
+        )
         print(f"  findings of kinds the generator does not plant: {json.dumps(result['not_planted_kinds'])}")
         if result["examples_of_disagreement"]:
             print("  examples of disagreement:", json.dumps(result["examples_of_disagreement"][:8], ensure_ascii=False))

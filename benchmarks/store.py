@@ -40,20 +40,44 @@ from workbench.store.migrate import upgrade  # noqa: E402
 ANCHOR = dt.date(2026, 6, 30)
 NOW = dt.datetime.combine(ANCHOR, dt.time(17, 30))
 VIOLATIONS = {  # code: (weight, department)
-    "street_vending": (30, "urban_management"), "household_waste_dumping": (10, "sanitation"),
-    "illegal_construction": (8, "urban_management"), "outdoor_advertising": (9, "urban_management"),
-    "construction_noise": (7, "urban_management"), "uncovered_muck_truck": (8, "urban_management"),
-    "damaging_greenery": (6, "greening"), "graffiti": (8, "urban_management"),
-    "road_occupation_digging": (6, "municipal_engineering"), "social_noise": (8, "urban_management"),
+    "street_vending": (30, "urban_management"),
+    "household_waste_dumping": (10, "sanitation"),
+    "illegal_construction": (8, "urban_management"),
+    "outdoor_advertising": (9, "urban_management"),
+    "construction_noise": (7, "urban_management"),
+    "uncovered_muck_truck": (8, "urban_management"),
+    "damaging_greenery": (6, "greening"),
+    "graffiti": (8, "urban_management"),
+    "road_occupation_digging": (6, "municipal_engineering"),
+    "social_noise": (8, "urban_management"),
 }
-OTHER_DEPARTMENTS = ["market_regulation", "police", "traffic_police", "township_government", "ecology_environment",
-                     "natural_resources", "transport", "fire", "health", "culture_tourism"]
-LEVELS = (["exempt"] * 6 + ["mitigated"] * 5 + ["lighter"] * 25 + ["standard"] * 50 + ["heavier"] * 14)
-CATEGORIES = {"street_vending": "urban_management", "household_waste_dumping": "urban_management",
-              "illegal_construction": "urban_management", "construction_noise": "urban_management",
-              "social_noise": "urban_management", "damaging_greenery": "greening", "graffiti": "urban_management",
-              "road_occupation_digging": "municipal_engineering", "traffic_obstruction": "traffic_police",
-              "public_order": "police", "unlicensed_business": "market_regulation", "food_hygiene": "market_regulation"}
+OTHER_DEPARTMENTS = [
+    "market_regulation",
+    "police",
+    "traffic_police",
+    "township_government",
+    "ecology_environment",
+    "natural_resources",
+    "transport",
+    "fire",
+    "health",
+    "culture_tourism",
+]
+LEVELS = ["exempt"] * 6 + ["mitigated"] * 5 + ["lighter"] * 25 + ["standard"] * 50 + ["heavier"] * 14
+CATEGORIES = {
+    "street_vending": "urban_management",
+    "household_waste_dumping": "urban_management",
+    "illegal_construction": "urban_management",
+    "construction_noise": "urban_management",
+    "social_noise": "urban_management",
+    "damaging_greenery": "greening",
+    "graffiti": "urban_management",
+    "road_occupation_digging": "municipal_engineering",
+    "traffic_obstruction": "traffic_police",
+    "public_order": "police",
+    "unlicensed_business": "market_regulation",
+    "food_hygiene": "market_regulation",
+}
 STATUSES = ["received", "filed", "dispatched", "handling", "verifying"]
 
 
@@ -99,10 +123,12 @@ def time_queries(url: str, repeat: int) -> dict[str, tuple[float, int]]:
         "overdue reports of traffic_police": lambda s: q.overdue_reports(s, NOW, "traffic_police"),
         "stratified sample of 1,000 cases": lambda s: q.stratified_case_sample(s, 1000, seed=2026),
         "stratified sample, one dept, one year": lambda s: q.stratified_case_sample(
-            s, 1000, seed=2026, department="greening", decided_from=dt.date(2025, 7, 1), decided_to=dt.date(2026, 6, 30)),
+            s, 1000, seed=2026, department="greening", decided_from=dt.date(2025, 7, 1), decided_to=dt.date(2026, 6, 30)
+        ),
         "counts by violation and level": lambda s: q.case_counts_by_violation_and_level(s),
         "counts, one dept, one year": lambda s: q.case_counts_by_violation_and_level(
-            s, department="greening", decided_from=dt.date(2025, 7, 1), decided_to=dt.date(2026, 6, 30)),
+            s, department="greening", decided_from=dt.date(2025, 7, 1), decided_to=dt.date(2026, 6, 30)
+        ),
     }
     timings = {}
     for name, job in jobs.items():
@@ -128,12 +154,17 @@ def load(url: str, cases: int, seed: int) -> int:
         cur = raw.cursor()
         cur.execute("PRAGMA synchronous=OFF")
         departments = sorted({d for _, d in VIOLATIONS.values()} | set(OTHER_DEPARTMENTS) | set(CATEGORIES.values()))
-        cur.executemany("INSERT INTO department (code, name_zh, name_en, kind, active, version) VALUES (?, ?, ?, 'enforcement', 1, 1)",
-                        [(d, d, d) for d in departments])
-        columns = ("number, party_kind, party_name_masked, party_capacity, violation, department_code, community, act_date, "
-                   "discovered_date, filing_date, decision_date, service_date, served_on_spot, officers, lead_officer, facts, "
-                   "circumstances, penalize, fine_yuan, other_penalties, measures, level_applied, procedure, documents, "
-                   "rules_version, status, planted_defects, created_at, version")
+        cur.executemany(
+            "INSERT INTO department (code, name_zh, name_en, kind, active, version) "
+            "VALUES (?, ?, ?, 'enforcement', 1, 1)",
+            [(d, d, d) for d in departments],
+        )
+        columns = (
+            "number, party_kind, party_name_masked, party_capacity, violation, department_code, community, act_date, "
+            "discovered_date, filing_date, decision_date, service_date, served_on_spot, officers, lead_officer, facts, "
+            "circumstances, penalize, fine_yuan, other_penalties, measures, level_applied, procedure, documents, "
+            "rules_version, status, planted_defects, created_at, version"
+        )
         sql = f"INSERT INTO case_file ({columns}) VALUES ({', '.join('?' * 29)})"
         batch = []
         for i in range(cases):
@@ -144,24 +175,51 @@ def load(url: str, cases: int, seed: int) -> int:
             decision = filing + dt.timedelta(days=rng.randint(3, 85))
             open_ = decision > ANCHOR
             officer = f"SP{rng.randint(1, 30):02d}{rng.randint(1, 60):03d}"
-            batch.append((
-                f"CF{filing.year}-{i:07d}", "person" if rng.random() < 0.8 else "organisation", "张*", "full", code,
-                department, f"c{rng.randint(1, 13)}", act.isoformat(), act.isoformat(), filing.isoformat(),
-                None if open_ else decision.isoformat(), None if open_ else decision.isoformat(), 0,
-                json.dumps([officer, f"SP{rng.randint(1, 30):02d}{rng.randint(1, 60):03d}"]), officer,
-                '{"area_m2": 3.5}', '["first_offence"]', 1, None if open_ else rng.randrange(50, 20000, 50), "[]",
-                '["order_to_correct"]', None if open_ else rng.choice(LEVELS), "general",
-                '["filing_approval", "decision"]', "bench", "open" if open_ else "closed", "[]",
-                f"{filing.isoformat()} 09:00:00", 1))
+            batch.append(
+                (
+                    f"CF{filing.year}-{i:07d}",
+                    "person" if rng.random() < 0.8 else "organisation",
+                    "张*",
+                    "full",
+                    code,
+                    department,
+                    f"c{rng.randint(1, 13)}",
+                    act.isoformat(),
+                    act.isoformat(),
+                    filing.isoformat(),
+                    None if open_ else decision.isoformat(),
+                    None if open_ else decision.isoformat(),
+                    0,
+                    json.dumps([officer, f"SP{rng.randint(1, 30):02d}{rng.randint(1, 60):03d}"]),
+                    officer,
+                    '{"area_m2": 3.5}',
+                    '["first_offence"]',
+                    1,
+                    None if open_ else rng.randrange(50, 20000, 50),
+                    "[]",
+                    '["order_to_correct"]',
+                    None if open_ else rng.choice(LEVELS),
+                    "general",
+                    '["filing_approval", "decision"]',
+                    "bench",
+                    "open" if open_ else "closed",
+                    "[]",
+                    f"{filing.isoformat()} 09:00:00",
+                    1,
+                )
+            )
             if len(batch) == 20000:
                 cur.executemany(sql, batch)
                 batch = []
         if batch:
             cur.executemany(sql, batch)
         reports = int(cases * 0.4)
-        sql = ("INSERT INTO report (number, source, category, received_at, community, key_road, people_affected, flags, assist, "
-               "escalate_to, basis, trace, severity, lead, coordination_level, due_at, status, overridden, created_at, version) "
-               "VALUES (?, ?, ?, ?, ?, 0, 0, '[]', ?, '[]', '[]', '[]', ?, ?, 1, ?, ?, 0, ?, 1)")
+        sql = (
+            "INSERT INTO report (number, source, category, received_at, community, key_road, people_affected, "
+            "flags, assist, escalate_to, basis, trace, severity, lead, coordination_level, due_at, status, "
+            "overridden, created_at, version) "
+            "VALUES (?, ?, ?, ?, ?, 0, 0, '[]', ?, '[]', '[]', '[]', ?, ?, 1, ?, ?, 0, ?, 1)"
+        )
         cats = list(CATEGORIES)
         batch = []
         for i in range(reports):
@@ -169,10 +227,21 @@ def load(url: str, cases: int, seed: int) -> int:
             category = rng.choice(cats)
             due = at + dt.timedelta(hours=rng.choice([1, 4, 8, 24, 72]))
             status = rng.choice(STATUSES) if rng.random() < 0.05 else "closed"
-            batch.append((f"R{at.year}-{i:08d}", rng.choice(["camera", "hotline", "patrol"]), category,
-                          at.isoformat(sep=" "), f"c{rng.randint(1, 13)}", json.dumps(["market_regulation"]),
-                          rng.choice(["general", "general", "composite", "major"]), CATEGORIES[category],
-                          due.isoformat(sep=" "), status, at.isoformat(sep=" ")))
+            batch.append(
+                (
+                    f"R{at.year}-{i:08d}",
+                    rng.choice(["camera", "hotline", "patrol"]),
+                    category,
+                    at.isoformat(sep=" "),
+                    f"c{rng.randint(1, 13)}",
+                    json.dumps(["market_regulation"]),
+                    rng.choice(["general", "general", "composite", "major"]),
+                    CATEGORIES[category],
+                    due.isoformat(sep=" "),
+                    status,
+                    at.isoformat(sep=" "),
+                )
+            )
             if len(batch) == 20000:
                 cur.executemany(sql, batch)
                 batch = []
@@ -186,17 +255,27 @@ def load(url: str, cases: int, seed: int) -> int:
 
 def report(results: dict, args) -> None:
     small, big = results["small"], results["big"]
-    print(f"store benchmark · SQLite · {small['cases']:,} vs {big['cases']:,} case files "
-          f"({small['reports']:,} / {big['reports']:,} reports); median of {args.repeat} runs")
-    print(f"  load: {small['load_s']:.1f} s / {big['load_s']:.1f} s; migration 0002 (indexes + ANALYZE): "
-          f"{small['index_s']:.2f} s / {big['index_s']:.1f} s; file {small['file_mb']:.0f} MB / {big['file_mb']:.0f} MB")
+    print(
+        f"store benchmark · SQLite · {small['cases']:,} vs {big['cases']:,} case files "
+        f"({small['reports']:,} / {big['reports']:,} reports); median of {args.repeat} runs"
+    )
+    print(
+        f"  load: {small['load_s']:.1f} s / {big['load_s']:.1f} s; migration 0002 (indexes + ANALYZE): "
+        f"{small['index_s']:.2f} s / {big['index_s']:.1f} s; file {small['file_mb']:.0f} MB / {big['file_mb']:.0f} MB"
+    )
     width = max(len(name) for name in small["after"])
-    print(f"  {'query':<{width}}  {'10k ms':>8} {'big ms':>9} {'ratio':>7}  {'big, no idx ms':>14} {'index gain':>10}  rows(10k/big)")
+    print(
+        f"  {'query':<{width}}  {'10k ms':>8} {'big ms':>9} {'ratio':>7}  "
+        f"{'big, no idx ms':>14} {'index gain':>10}  rows(10k/big)"
+    )
     for name in small["after"]:
         s_t, s_n = small["after"][name]
         b_t, b_n = big["after"][name]
         nb_t, _ = big["before"][name]
-        print(f"  {name:<{width}}  {s_t * 1000:8.1f} {b_t * 1000:9.1f} {b_t / s_t:7.1f}  {nb_t * 1000:14.1f} {nb_t / b_t:10.1f}  {s_n}/{b_n}")
+        print(
+            f"  {name:<{width}}  {s_t * 1000:8.1f} {b_t * 1000:9.1f} {b_t / s_t:7.1f}  "
+            f"{nb_t * 1000:14.1f} {nb_t / b_t:10.1f}  {s_n}/{b_n}"
+        )
 
 
 if __name__ == "__main__":

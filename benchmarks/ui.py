@@ -27,8 +27,16 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def main() -> None:
@@ -42,9 +50,9 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from workbench import triage
+    from workbench.demo import build_demo
     from workbench.serve import BackgroundServer
     from workbench.store import dispose_engines
-    from workbench.demo import build_demo
     from workbench.store.migrate import upgrade
 
     tmp = Path(tempfile.mkdtemp(prefix="wb-bench-ui-"))
@@ -58,14 +66,18 @@ def main() -> None:
         notebooks.mkdir()
         shutil.copy(REPO / "notebooks" / "triage.ipynb", notebooks / "triage.ipynb")
         (notebooks / "empty.ipynb").write_text(json.dumps(_notebook([])), encoding="utf-8")
-        (notebooks / "widget.ipynb").write_text(json.dumps(_notebook(["import ipywidgets\n", "ipywidgets.Label('ok')"])), encoding="utf-8")
+        (notebooks / "widget.ipynb").write_text(
+            json.dumps(_notebook(["import ipywidgets\n", "ipywidgets.Label('ok')"])), encoding="utf-8"
+        )
 
         results: dict[str, dict[str, list[float]]] = {}
         configs = [("preheated (pool 1)", 1)] + ([] if args.no_cold else [("cold (no pool)", 0)])
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for name, pool in configs:
-                with BackgroundServer(url, tmp / f"serve-{pool}", pool_size=pool, notebooks=notebooks, start_timeout=120) as server:
+                with BackgroundServer(
+                    url, tmp / f"serve-{pool}", pool_size=pool, notebooks=notebooks, start_timeout=120
+                ) as server:
                     if pool:
                         time.sleep(args.settle * 2)  # first fill of both pools
                     times: dict[str, list[float]] = {"empty": [], "widget": [], "console": [], "submit": []}
@@ -76,12 +88,17 @@ def main() -> None:
                             time.sleep(args.settle)
                         filed = None
                         if pool and run == 0:  # freshness: filed after the kernel was preheated
-                            filed = triage.intake({"source": "hotline", "category": "graffiti"}, "benchmark", url=url).number
+                            filed = triage.intake(
+                                {"source": "hotline", "category": "graffiti"}, "benchmark", url=url
+                            ).number
                         seconds, submit, fresh = _console(browser, server.url("triage.ipynb"), filed)
                         times["console"].append(seconds)
                         times["submit"].append(submit)
                         if filed:
-                            print(f"{name}: console shows {filed}, filed after its kernel was preheated: {'yes' if fresh else 'NO'}")
+                            print(
+                                f"{name}: console shows {filed}, filed after its kernel was preheated: "
+                                f"{'yes' if fresh else 'NO'}"
+                            )
                         if pool:
                             time.sleep(args.settle)
                     results[name] = times
@@ -94,15 +111,27 @@ def main() -> None:
             intake_times.append(time.perf_counter() - started)
 
         print(f"\nmedians of {args.runs} runs (seconds), same server and browser:")
-        print("  empty = an empty notebook to its load event; widget = a notebook showing one Label, to the label drawn")
-        print(f"{'server':20} {'empty':>6} {'widget':>7} {'console':>8} {'÷empty':>7} {'÷widget':>8} {'submit→shown':>13} {'÷empty':>7}")
+        print(
+            "  empty = an empty notebook to its load event; widget = a notebook showing one Label, to the label drawn"
+        )
+        print(
+            f"{'server':20} {'empty':>6} {'widget':>7} {'console':>8} {'÷empty':>7} {'÷widget':>8} "
+            f"{'submit→shown':>13} {'÷empty':>7}"
+        )
         for name, times in results.items():
-            empty, widget, console, submit = (statistics.median(times[k]) for k in ("empty", "widget", "console", "submit"))
-            print(f"{name:20} {empty:6.2f} {widget:7.2f} {console:8.2f} {console / empty:7.2f} {console / widget:8.2f} {submit:13.2f} {submit / empty:7.2f}")
+            empty, widget, console, submit = (
+                statistics.median(times[k]) for k in ("empty", "widget", "console", "submit")
+            )
+            print(
+                f"{name:20} {empty:6.2f} {widget:7.2f} {console:8.2f} {console / empty:7.2f} "
+                f"{console / widget:8.2f} {submit:13.2f} {submit / empty:7.2f}"
+            )
         service = statistics.median(intake_times)
         submit = statistics.median(next(iter(results.values()))["submit"])
-        print(f"\nservice.intake() in process (store + classify): {service * 1000:.1f} ms median; "
-              f"submit→shown in the browser is {submit / service:.1f}× that")
+        print(
+            f"\nservice.intake() in process (store + classify): {service * 1000:.1f} ms median; "
+            f"submit→shown in the browser is {submit / service:.1f}× that"
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -150,9 +179,12 @@ def _console(browser, url: str, filed: str | None) -> tuple[float, float, bool]:
 
 def _notebook(source: list[str]) -> dict:
     return {
-        "cells": [{"cell_type": "code", "execution_count": None, "id": "0", "metadata": {}, "outputs": [], "source": source}],
+        "cells": [
+            {"cell_type": "code", "execution_count": None, "id": "0", "metadata": {}, "outputs": [], "source": source}
+        ],
         "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
-        "nbformat": 4, "nbformat_minor": 5,
+        "nbformat": 4,
+        "nbformat_minor": 5,
     }
 
 

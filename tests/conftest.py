@@ -27,8 +27,10 @@ def pg_database():
         server = os.environ.get("WORKBENCH_TEST_PG_URL")
         if not server:
             if os.environ.get("CI_REQUIRE_PG"):
-                pytest.fail("CI_REQUIRE_PG is set but WORKBENCH_TEST_PG_URL is not: no PostgreSQL server was started "
-                            "(scripts/test starts one when Debian's postgresql package is installed)")
+                pytest.fail(
+                    "CI_REQUIRE_PG is set but WORKBENCH_TEST_PG_URL is not: no PostgreSQL server was started "
+                    "(scripts/test starts one when Debian's postgresql package is installed)"
+                )
             pytest.skip("WORKBENCH_TEST_PG_URL not set (no PostgreSQL server); CI sets CI_REQUIRE_PG and fails instead")
         name = f"{prefix}_{uuid.uuid4().hex[:12]}"
         admin = create_engine(engine_url(server), isolation_level="AUTOCOMMIT")

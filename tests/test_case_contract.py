@@ -56,13 +56,34 @@ def answers(cases, reports, engine) -> dict:
             continue
         d = engine.decide(case_input_from_record(c)).to_dict()
         rng = d.get("fine_yuan") or {}
-        out["cases"].append([c.number, d.get("penalize"), d.get("reason"), d.get("level"), rng.get("min"),
-                             rng.get("max"), d.get("procedure"), d.get("hearing_right"), d.get("legal_review"),
-                             d.get("within_benchmark")])
+        out["cases"].append(
+            [
+                c.number,
+                d.get("penalize"),
+                d.get("reason"),
+                d.get("level"),
+                rng.get("min"),
+                rng.get("max"),
+                d.get("procedure"),
+                d.get("hearing_right"),
+                d.get("legal_review"),
+                d.get("within_benchmark"),
+            ]
+        )
     for r in reports:
         t = engine.classify(report_input_from_record(r)).to_dict()
-        out["reports"].append([r.number, t["severity"], t["lead"], list(t["assist"]), t["coordination_level"],
-                               list(t["escalate_to"]), float(t["handle_within_hours"]), t["due_at"]])
+        out["reports"].append(
+            [
+                r.number,
+                t["severity"],
+                t["lead"],
+                list(t["assist"]),
+                t["coordination_level"],
+                list(t["escalate_to"]),
+                float(t["handle_within_hours"]),
+                t["due_at"],
+            ]
+        )
     return out
 
 
@@ -74,8 +95,9 @@ def test_every_mapping_of_a_stored_record_is_the_one_function(demo):
         assert case_input_from_record(row) == case, c.number
         # the pre-check's document holds the same engine case (its penalty as the proposal)
         assert case_input_from_record(case_file_document(c)) == case, c.number
-        assert case_input_from_record(case_file_document(c), with_penalty=False) == \
-            case_input_from_record(c, with_penalty=False), c.number
+        assert case_input_from_record(case_file_document(c), with_penalty=False) == case_input_from_record(
+            c, with_penalty=False
+        ), c.number
     for r in reports:
         assert report_input_from_record(_columns(r)) == report_input_from_record(r), r.number
 

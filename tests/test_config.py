@@ -16,8 +16,14 @@ from workbench import config
 from workbench.config import settings
 
 REPO = Path(__file__).resolve().parents[1]
-CASE = {"violation": "street_vending", "act_date": "2024-05-01", "decision_date": "2024-05-10",
-        "party": {"kind": "person", "age": 40}, "facts": {"area_m2": 2}, "circumstances": []}
+CASE = {
+    "violation": "street_vending",
+    "act_date": "2024-05-01",
+    "decision_date": "2024-05-10",
+    "party": {"kind": "person", "age": 40},
+    "facts": {"area_m2": 2},
+    "circumstances": [],
+}
 
 
 def test_every_setting_is_documented_in_the_readme():
@@ -72,17 +78,26 @@ def installed(tmp_path_factory):
     project venv's third-party packages through a .pth line (so nothing is downloaded)."""
     root = tmp_path_factory.mktemp("install")
     wheels = root / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
-                    str(wheels), str(REPO)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(REPO)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     py = venv / "bin" / "python"
-    site = subprocess.run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          check=True, capture_output=True, text=True).stdout.strip()
+    site = subprocess.run(
+        [py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     Path(site, "borrow_project_venv.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     wheel = next(wheels.glob("workbench-*.whl"))
-    subprocess.run([py, "-m", "pip", "install", "--no-deps", "-q", str(wheel)], check=True, capture_output=True,
-                   timeout=300)
+    subprocess.run(
+        [py, "-m", "pip", "install", "--no-deps", "-q", str(wheel)], check=True, capture_output=True, timeout=300
+    )
     return venv
 
 
@@ -94,19 +109,39 @@ def _clean_env(tmp_path):
 
 def test_installed_package_runs_from_another_directory(installed, tmp_path):
     env = _clean_env(tmp_path)
-    where = subprocess.run([installed / "bin" / "python", "-c", "import workbench; print(workbench.__file__)"],
-                           cwd=tmp_path, env=env, check=True, capture_output=True, text=True).stdout
+    where = subprocess.run(
+        [installed / "bin" / "python", "-c", "import workbench; print(workbench.__file__)"],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert str(REPO) not in where, f"the installed copy must be used, not the checkout: {where}"
-    check = subprocess.run([installed / "bin" / "workbench", "check", "--rules", str(REPO / "rules")], cwd=tmp_path,
-                           env=env, capture_output=True, text=True, timeout=300)
+    check = subprocess.run(
+        [installed / "bin" / "workbench", "check", "--rules", str(REPO / "rules")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert check.returncode == 0, check.stdout + check.stderr
     assert "ok" in check.stdout
     # Without --rules the bundled copy of the rulebook is found through the settings.
-    bundled = subprocess.run([installed / "bin" / "workbench", "check"], cwd=tmp_path, env=env,
-                             capture_output=True, text=True, timeout=300)
+    bundled = subprocess.run(
+        [installed / "bin" / "workbench", "check"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
     assert bundled.returncode == 0 and "_bundled" in bundled.stdout, bundled.stdout + bundled.stderr
-    decide = subprocess.run([installed / "bin" / "workbench", "decide"], input=json.dumps(CASE), cwd=tmp_path,
-                            env=env, capture_output=True, text=True, timeout=300)
+    decide = subprocess.run(
+        [installed / "bin" / "workbench", "decide"],
+        input=json.dumps(CASE),
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert decide.returncode == 0, decide.stderr
     answer = json.loads(decide.stdout.splitlines()[0])
     assert answer["level"] == "lighter" and answer["fine_yuan"] == {"min": 50, "max": 200}

@@ -24,7 +24,11 @@ def table():
     "event, first, every",
     [
         ({"area_m2": 1, "first_offence": True, "road": "lane"}, "small_first", ["small_first", "otherwise"]),
-        ({"area_m2": 1, "first_offence": False, "road": "main"}, "large_or_listed", ["large_or_listed", "not_lane", "otherwise"]),
+        (
+            {"area_m2": 1, "first_offence": False, "road": "main"},
+            "large_or_listed",
+            ["large_or_listed", "not_lane", "otherwise"],
+        ),
         ({"area_m2": 12, "first_offence": False, "road": "lane"}, "large_or_listed", ["large_or_listed", "otherwise"]),
         ({"area_m2": 5, "first_offence": False, "road": "side"}, "not_lane", ["not_lane", "otherwise"]),
         ({"area_m2": 5, "first_offence": False, "road": "lane"}, "otherwise", ["otherwise"]),
@@ -67,7 +71,10 @@ def test_same_rows_reuse_one_ruleset_named_by_content():
 def test_more_than_1024_evaluations_do_not_exhaust_session_state(table):
     # durable_rules raises MemoryError after 1,024 live sids: each call must delete its state
     for i in range(3000):
-        assert first_match(table, {"area_m2": i % 20, "first_offence": False, "road": "lane"}) in {"large_or_listed", "otherwise"}
+        assert first_match(table, {"area_m2": i % 20, "first_offence": False, "road": "lane"}) in {
+            "large_or_listed",
+            "otherwise",
+        }
 
 
 def test_threads_share_the_engine_safely(table):
@@ -76,7 +83,10 @@ def test_threads_share_the_engine_safely(table):
     def work(n):
         try:
             for i in range(300):
-                answers.append(first_match(table, {"area_m2": 1, "first_offence": bool(n % 2), "road": "lane"}) == ("small_first" if n % 2 else "otherwise"))
+                answers.append(
+                    first_match(table, {"area_m2": 1, "first_offence": bool(n % 2), "road": "lane"})
+                    == ("small_first" if n % 2 else "otherwise")
+                )
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 

@@ -37,8 +37,20 @@ def case(**over) -> dict:
 
 def test_contract_fields_and_provenance(engine):
     d = engine.decide(case()).to_dict()
-    for key in ("penalize", "reason", "level", "fine_yuan", "department", "procedure", "hearing_right", "legal_review",
-                "within_benchmark", "basis", "rules_version", "trace"):
+    for key in (
+        "penalize",
+        "reason",
+        "level",
+        "fine_yuan",
+        "department",
+        "procedure",
+        "hearing_right",
+        "legal_review",
+        "within_benchmark",
+        "basis",
+        "rules_version",
+        "trace",
+    ):
         assert key in d
     assert d["rules_version"] == engine.rulebook.version and len(d["rules_version"]) == 12
     assert d["level"] == "standard" and d["fine_yuan"] == {"min": 200, "max": 500}
@@ -56,25 +68,50 @@ def test_two_year_limitation_edge(engine, months_days, barred):
 
 
 def test_continuing_act_counts_from_its_end(engine):
-    d = engine.decide(case(act_date="2021-01-01", act_end_date="2023-06-01", discovered_date="2025-05-31", decision_date="2025-06-10"))
+    d = engine.decide(
+        case(act_date="2021-01-01", act_end_date="2023-06-01", discovered_date="2025-05-31", decision_date="2025-06-10")
+    )
     assert d.penalize
-    d = engine.decide(case(act_date="2021-01-01", act_end_date="2023-06-01", discovered_date="2025-06-02", decision_date="2025-06-10"))
+    d = engine.decide(
+        case(act_date="2021-01-01", act_end_date="2023-06-01", discovered_date="2025-06-02", decision_date="2025-06-10")
+    )
     assert d.reason == "time_barred" and "行政处罚法 第三十六条" in d.basis
 
 
 def test_five_years_for_safety_with_harm_and_six_months_for_police(engine):
     safety = ["life_health_safety", "harmful_consequences"]
-    d = engine.decide(case(act_date="2020-01-01", discovered_date="2024-12-31", decision_date="2025-01-05", circumstances=safety))
+    d = engine.decide(
+        case(act_date="2020-01-01", discovered_date="2024-12-31", decision_date="2025-01-05", circumstances=safety)
+    )
     assert d.penalize
-    d = engine.decide(case(act_date="2020-01-01", discovered_date="2025-01-02", decision_date="2025-01-05", circumstances=safety))
+    d = engine.decide(
+        case(act_date="2020-01-01", discovered_date="2025-01-02", decision_date="2025-01-05", circumstances=safety)
+    )
     assert d.reason == "time_barred"
-    d = engine.decide(case(act_date="2024-01-01", discovered_date="2024-07-02", decision_date="2024-07-05", circumstances=["police_case"]))
+    d = engine.decide(
+        case(
+            act_date="2024-01-01",
+            discovered_date="2024-07-02",
+            decision_date="2024-07-05",
+            circumstances=["police_case"],
+        )
+    )
     assert d.reason == "time_barred" and "治安管理处罚法 第二十二条" in d.basis
-    d = engine.decide(case(act_date="2024-01-01", discovered_date="2024-07-01", decision_date="2024-07-05", circumstances=["police_case"]))
+    d = engine.decide(
+        case(
+            act_date="2024-01-01",
+            discovered_date="2024-07-01",
+            decision_date="2024-07-05",
+            circumstances=["police_case"],
+        )
+    )
     assert d.penalize
 
 
-@pytest.mark.parametrize("age, penalize, level", [(13, False, None), (14, True, "mitigated"), (17, True, "mitigated"), (18, True, "standard")])
+@pytest.mark.parametrize(
+    "age, penalize, level",
+    [(13, False, None), (14, True, "mitigated"), (17, True, "mitigated"), (18, True, "standard")],
+)
 def test_minors_art30(engine, age, penalize, level):
     d = engine.decide(case(party={"kind": "person", "age": age}))
     assert d.penalize is penalize and d.level == level
@@ -122,22 +159,42 @@ def test_art37_old_version_stays_when_new_is_heavier(engine):
 
 
 def test_act_before_any_version_uses_the_first(engine):
-    assert engine.decide(case(act_date="2020-01-01", discovered_date="2020-02-01", decision_date="2020-03-01")).benchmark_version == "2021-07-15"
+    assert (
+        engine.decide(
+            case(act_date="2020-01-01", discovered_date="2020-02-01", decision_date="2020-03-01")
+        ).benchmark_version
+        == "2021-07-15"
+    )
 
 
 @pytest.mark.parametrize(
     "kind, fine, other, procedure",
-    [("person", 200, [], "summary"), ("person", 201, [], "general"), ("organisation", 3000, [], "summary"),
-     ("organisation", 3001, [], "general"), ("organisation", 0, ["warning"], "summary"), ("person", 150, ["suspension"], "general")],
+    [
+        ("person", 200, [], "summary"),
+        ("person", 201, [], "general"),
+        ("organisation", 3000, [], "summary"),
+        ("organisation", 3001, [], "general"),
+        ("organisation", 0, ["warning"], "summary"),
+        ("person", 150, ["suspension"], "general"),
+    ],
 )
 def test_art51_summary_procedure_on_the_proposed_penalty(engine, kind, fine, other, procedure):
     d = engine.decide(case(party={"kind": kind}, proposed_penalty={"fine_yuan": fine, "other": other}))
     assert d.procedure == procedure
 
 
-@pytest.mark.parametrize("fine, other, hearing", [(1999, [], False), (2000, [], True), (100, ["suspension"], True), (100, ["permit_revocation"], True)])
+@pytest.mark.parametrize(
+    "fine, other, hearing",
+    [(1999, [], False), (2000, [], True), (100, ["suspension"], True), (100, ["permit_revocation"], True)],
+)
 def test_art63_hearing_and_art58_legal_review(engine, fine, other, hearing):
-    d = engine.decide(case(party={"kind": "person", "age": 30}, facts={"repeat_count": 3}, proposed_penalty={"fine_yuan": fine, "other": other}))
+    d = engine.decide(
+        case(
+            party={"kind": "person", "age": 30},
+            facts={"repeat_count": 3},
+            proposed_penalty={"fine_yuan": fine, "other": other},
+        )
+    )
     assert d.hearing_right is hearing and d.legal_review is hearing
     if hearing:
         assert "行政处罚法 第五十八条第一款第（二）项" in d.basis
@@ -150,21 +207,43 @@ def test_within_benchmark(engine):
 
 
 def test_fine_as_share_of_construction_cost(engine):
-    d = engine.decide({"violation": "illegal_construction", "act_date": "2024-01-01", "decision_date": "2024-02-01",
-                       "party": {"kind": "organisation"}, "facts": {"construction_cost_yuan": 200000}})
+    d = engine.decide(
+        {
+            "violation": "illegal_construction",
+            "act_date": "2024-01-01",
+            "decision_date": "2024-02-01",
+            "party": {"kind": "organisation"},
+            "facts": {"construction_cost_yuan": 200000},
+        }
+    )
     assert d.fine_yuan == {"min": 10000, "max": 20000}
     with pytest.raises(InputError) as info:
-        engine.decide({"violation": "illegal_construction", "act_date": "2024-01-01", "decision_date": "2024-03-01", "party": {"kind": "person"}})
+        engine.decide(
+            {
+                "violation": "illegal_construction",
+                "act_date": "2024-01-01",
+                "decision_date": "2024-03-01",
+                "party": {"kind": "person"},
+            }
+        )
     assert info.value.field == "facts.construction_cost_yuan"
 
 
 @pytest.mark.parametrize(
     "over, field",
-    [({"violation": "jaywalking"}, "violation"), ({"act_date": "2024-02-30"}, "act_date"), ({"party": {"kind": "robot"}}, "party.kind"),
-     ({"facts": {"area": 3}}, "facts.area"), ({"facts": {"area_m2": "3"}}, "facts.area_m2"), ({"facts": {"repeat_count": 1.5}}, "facts.repeat_count"),
-     ({"circumstances": ["drunk"]}, "circumstances"), ({"discovered_date": "2024-04-01"}, "discovered_date"),
-     ({"proposed_penalty": {"fine_yuan": -5}}, "proposed_penalty.fine_yuan"), ({"colour": "red"}, "colour"),
-     ({"facts": {"area_m2": float("nan")}}, "facts.area_m2")],
+    [
+        ({"violation": "jaywalking"}, "violation"),
+        ({"act_date": "2024-02-30"}, "act_date"),
+        ({"party": {"kind": "robot"}}, "party.kind"),
+        ({"facts": {"area": 3}}, "facts.area"),
+        ({"facts": {"area_m2": "3"}}, "facts.area_m2"),
+        ({"facts": {"repeat_count": 1.5}}, "facts.repeat_count"),
+        ({"circumstances": ["drunk"]}, "circumstances"),
+        ({"discovered_date": "2024-04-01"}, "discovered_date"),
+        ({"proposed_penalty": {"fine_yuan": -5}}, "proposed_penalty.fine_yuan"),
+        ({"colour": "red"}, "colour"),
+        ({"facts": {"area_m2": float("nan")}}, "facts.area_m2"),
+    ],
 )
 def test_bad_input_names_the_field(engine, over, field):
     with pytest.raises(InputError) as info:
@@ -173,15 +252,30 @@ def test_bad_input_names_the_field(engine, over, field):
 
 
 def test_classify(engine):
-    base = {"category": "street_vending", "source": "hotline", "received_at": "2024-05-01T09:30", "location": {"key_road": False}, "people_affected": 1, "flags": []}
+    base = {
+        "category": "street_vending",
+        "source": "hotline",
+        "received_at": "2024-05-01T09:30",
+        "location": {"key_road": False},
+        "people_affected": 1,
+        "flags": [],
+    }
     t = engine.classify(base).to_dict()
     assert t["severity"] == "general" and t["lead"] == "urban_management" and t["coordination_level"] == 1
     assert t["due_at"] == "2024-05-01T13:30" and t["rules_version"] == engine.rulebook.version and t["basis"]
     t = engine.classify(dict(base, flags=["mass_gathering"])).to_dict()
-    assert t["severity"] == "major" and t["escalate_to"] == ["community", "county_leaders"] and t["coordination_level"] == 3
+    assert (
+        t["severity"] == "major"
+        and t["escalate_to"] == ["community", "county_leaders"]
+        and t["coordination_level"] == 3
+    )
     assert t["due_at"] == "2024-05-01T10:30"
     t = engine.classify(dict(base, category="illegal_construction")).to_dict()
-    assert t["severity"] == "composite" and t["coordination_level"] == 2 and set(t["assist"]) == {"planning", "natural_resources", "township_government"}
+    assert (
+        t["severity"] == "composite"
+        and t["coordination_level"] == 2
+        and set(t["assist"]) == {"planning", "natural_resources", "township_government"}
+    )
     t = engine.classify(dict(base, people_affected=50)).to_dict()
     assert t["severity"] == "composite" and t["coordination_level"] == 3 and t["escalate_to"] == ["community"]
     with pytest.raises(InputError) as info:
@@ -225,7 +319,9 @@ def test_broken_edit_keeps_the_rules_in_force(tmp_path):
 
 
 def _cli(*args, stdin: str):
-    return subprocess.run([sys.executable, "-m", "workbench.cli", *args], input=stdin, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "workbench.cli", *args], input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_decide_json_lines_and_errors():

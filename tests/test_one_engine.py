@@ -27,7 +27,7 @@ def test_durable_and_python_agree(name):
         case = random_case(book, rng)
         try:
             a = durable.decide(case).to_dict()
-        except InputError as exc:
+        except InputError:
             with pytest.raises(InputError):
                 python.decide(case)
             continue
@@ -41,5 +41,10 @@ def test_durable_and_python_agree(name):
         assert durable.classify(report).to_dict() == python.classify(report).to_dict(), report
     assert compared > 2500 and levels > 1000
     # the generated cases reach most rows, so agreement is not only on catch-alls
-    all_rows = {f"discretion/{b.violation}@{v.effective_from}/{r.id}" for b in book.benchmarks.values() for v in b.versions for r in v.levels}
+    all_rows = {
+        f"discretion/{b.violation}@{v.effective_from}/{r.id}"
+        for b in book.benchmarks.values()
+        for v in b.versions
+        for r in v.levels
+    }
     assert len(seen_rows & all_rows) >= 0.6 * len(all_rows), sorted(all_rows - seen_rows)

@@ -27,7 +27,11 @@ def _pytest(cwd: Path, *args: str, project_config: bool = False) -> subprocess.C
     bare = [] if project_config else plugin
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *bare, *args],
-        cwd=cwd, env=env, capture_output=True, encoding="utf-8", timeout=300,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        encoding="utf-8",
+        timeout=300,
     )
 
 

@@ -71,19 +71,48 @@ def test_the_vocabulary_is_part_of_the_rules_version(tmp_path):
 
 # (id, old text, new text, text on the line the message must name, message pattern)
 BROKEN = [
-    ("unknown key", "{code: lighter, zh: 从轻处罚,", "{code: lighter, zn: 从轻, zh: 从轻处罚,", "code: lighter",
-     r"levels: unknown key 'zn'"),
-    ("duplicated code", "{code: heavier, zh: 从重处罚", "{code: lighter, zh: 从重处罚", "zh: 从重处罚",
-     r"levels: code 'lighter' already used at line \d+"),
-    ("duplicated alias", "aliases: [从重]", "aliases: [从轻]", "code: heavier",
-     r"levels: alias '从轻' already used at line \d+"),
-    ("missing English name", "{code: major, zh: 重大事件, en: Major}", "{code: major, zh: 重大事件}", "code: major",
-     r"severities: entry 'major' lacks 'en'"),
-    ("unknown list", "severities:\n", "severity_levels:\n", "severity_levels:",
-     r"unknown vocabulary list 'severity_levels'"),
-    ("defect kind that is no finding", "{code: time_barred, zh: 超过追责时效仍处罚, en: Penalty after the limitation "
-     "period}", "{code: time_bar, zh: 超过追责时效仍处罚, en: Penalty after the limitation period}", "code: time_bar,",
-     r"defect_kinds: 'time_bar' is not a code of findings"),
+    (
+        "unknown key",
+        "{code: lighter, zh: 从轻处罚,",
+        "{code: lighter, zn: 从轻, zh: 从轻处罚,",
+        "code: lighter",
+        r"levels: unknown key 'zn'",
+    ),
+    (
+        "duplicated code",
+        "{code: heavier, zh: 从重处罚",
+        "{code: lighter, zh: 从重处罚",
+        "zh: 从重处罚",
+        r"levels: code 'lighter' already used at line \d+",
+    ),
+    (
+        "duplicated alias",
+        "aliases: [从重]",
+        "aliases: [从轻]",
+        "code: heavier",
+        r"levels: alias '从轻' already used at line \d+",
+    ),
+    (
+        "missing English name",
+        "{code: major, zh: 重大事件, en: Major}",
+        "{code: major, zh: 重大事件}",
+        "code: major",
+        r"severities: entry 'major' lacks 'en'",
+    ),
+    (
+        "unknown list",
+        "severities:\n",
+        "severity_levels:\n",
+        "severity_levels:",
+        r"unknown vocabulary list 'severity_levels'",
+    ),
+    (
+        "defect kind that is no finding",
+        "{code: time_barred, zh: 超过追责时效仍处罚, en: Penalty after the limitation period}",
+        "{code: time_bar, zh: 超过追责时效仍处罚, en: Penalty after the limitation period}",
+        "code: time_bar,",
+        r"defect_kinds: 'time_bar' is not a code of findings",
+    ),
 ]
 
 
@@ -111,8 +140,14 @@ def test_a_broken_vocabulary_in_force_is_reported_not_a_crash(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("{code: heavier,", "{code: lighter,", 1), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
     env.update(WORKBENCH_RULES_DIR=str(root), PYTHONIOENCODING="utf-8")
-    result = subprocess.run([sys.executable, "-m", "workbench.cli", "check"], env=env, cwd=tmp_path,
-                            capture_output=True, encoding="utf-8", timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "workbench.cli", "check"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        encoding="utf-8",
+        timeout=300,
+    )
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert re.search(r"^rules/vocabulary.yaml:\d+: levels: code 'lighter' already used", result.stderr, re.M)
     assert "the rules in force are unchanged" in result.stderr

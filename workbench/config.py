@@ -56,7 +56,9 @@ class Settings(BaseSettings):
     scenarios_dir: Path | None = Field(None, description="the training scenario bank (default: DATA_DIR/scenarios)")
     notebooks_dir: Path | None = Field(None, description="the app notebooks Voila serves (default: notebooks/)")
     var_dir: Path | None = Field(None, description="working files: default SQLite database, logs, exports")
-    db_url: str | None = Field(None, description="SQLAlchemy URL of the database (default: SQLite VAR_DIR/workbench.db)")
+    db_url: str | None = Field(
+        None, description="SQLAlchemy URL of the database (default: SQLite VAR_DIR/workbench.db)"
+    )
     log_dir: Path | None = Field(None, description="where the apps write ui.log (default: VAR_DIR/log)")
     export_dir: Path | None = Field(None, description="where the apps save exported files (default: VAR_DIR/exports)")
     lang: str = Field("zh", description="the UI language before a user picks one: zh or en")

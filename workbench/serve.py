@@ -40,19 +40,19 @@ class ServeOptions:
     notebooks: Path
     port: int = 8866
     ip: str = "127.0.0.1"
-    token: str | None = None          # None with no_token=False: a fresh random token
+    token: str | None = None  # None with no_token=False: a fresh random token
     no_token: bool = False
     db_url: str | None = None
-    pool_size: int = 1                # preheated kernels per notebook; 0 turns preheating off
-    cull_interval: int = 60           # seconds between checks for idle kernels
-    cull_idle_timeout: int = 900      # a kernel idle this long (no tab, no activity) is shut down
+    pool_size: int = 1  # preheated kernels per notebook; 0 turns preheating off
+    cull_interval: int = 60  # seconds between checks for idle kernels
+    cull_idle_timeout: int = 900  # a kernel idle this long (no tab, no activity) is shut down
     extra: list[str] = field(default_factory=list)
-
 
 
 def new_token() -> str:
     """A random access token that is safe on a command line and in a URL (never starts with "-")."""
     return secrets.token_hex(16)
+
 
 def default_notebooks_dir() -> Path:
     """notebooks/ of the current directory, else of the source checkout this package runs from."""
@@ -69,7 +69,11 @@ def check_options(opts: ServeOptions) -> ServeOptions:
         raise InputError("--pool-size", "must be 0 (no preheated kernels) or more")
     if opts.no_token:
         if opts.ip not in LOOPBACK:
-            raise InputError("--no-token", f"only allowed when serving on 127.0.0.1 (this server would listen on {opts.ip}); drop --no-token or --ip")
+            raise InputError(
+                "--no-token",
+                f"only allowed when serving on 127.0.0.1 (this server would listen on {opts.ip}); "
+                "drop --no-token or --ip",
+            )
         opts.token = ""
     elif not opts.token:
         opts.token = new_token()
@@ -97,12 +101,15 @@ def build_command(opts: ServeOptions) -> list[str]:
     """The Voila command line for these options (token already filled in by check_options)."""
     preheat = opts.pool_size > 0
     cmd = [
-        sys.executable, "-m", "voila", str(opts.notebooks),
+        sys.executable,
+        "-m",
+        "voila",
+        str(opts.notebooks),
         "--no-browser",
         f"--Voila.ip={opts.ip}",
         f"--port={opts.port}",
-        "--Voila.port_retries=0",            # the printed URL must be the real one
-        f"--Voila.token={opts.token}",       # "" turns authentication off (checked above)
+        "--Voila.port_retries=0",  # the printed URL must be the real one
+        f"--Voila.token={opts.token}",  # "" turns authentication off (checked above)
         "--strip_sources=True",
         "--show_tracebacks=False",
         f"--preheat_kernel={preheat}",
@@ -181,8 +188,17 @@ class BackgroundServer:
     group, so ``stop()`` ends Voila and its kernels with it.
     """
 
-    def __init__(self, db_url: str, workdir: Path, *, pool_size: int = 0, notebooks: Path | None = None,
-                 no_token: bool = False, extra: list[str] | None = None, start_timeout: float = 90):
+    def __init__(
+        self,
+        db_url: str,
+        workdir: Path,
+        *,
+        pool_size: int = 0,
+        notebooks: Path | None = None,
+        no_token: bool = False,
+        extra: list[str] | None = None,
+        start_timeout: float = 90,
+    ):
         import time
         import urllib.error
         import urllib.request
@@ -193,15 +209,27 @@ class BackgroundServer:
         self.base_url = f"http://127.0.0.1:{self.port}/"
         workdir.mkdir(parents=True, exist_ok=True)
         self.log_path = workdir / "serve.log"
-        cmd = [sys.executable, "-m", "workbench.cli", "serve", "--port", str(self.port), "--db", db_url, "--pool-size", str(pool_size)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "workbench.cli",
+            "serve",
+            "--port",
+            str(self.port),
+            "--db",
+            db_url,
+            "--pool-size",
+            str(pool_size),
+        ]
         cmd += ["--no-token"] if no_token else [f"--token={self.token}"]  # "=": a token may start with "-"
         if notebooks is not None:
             cmd += ["--notebooks", str(notebooks)]
         cmd += list(extra or [])
         env = dict(os.environ, WORKBENCH_DB_URL=db_url, WORKBENCH_LOG_DIR=str(workdir / "log"), PYTHONUNBUFFERED="1")
         with open(self.log_path, "w") as log:
-            self.process = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                cmd, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         deadline = time.monotonic() + start_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

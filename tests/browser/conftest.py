@@ -29,15 +29,25 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from workbench.serve import BackgroundServer
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts" / "browser"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SERVER_START_TIMEOUT = 90  # seconds
 APP_RENDER_TIMEOUT = 90_000  # ms: a kernel start plus the first cell on a busy 2-core machine
@@ -89,7 +99,9 @@ def wb_db_url(request, tmp_path_factory) -> str:
 # --------------------------------------------------------------------------- server
 
 
-def start_server(db_url: str, workdir: Path, pool_size: int = 0, extra: list[str] | None = None, no_token: bool = False):
+def start_server(
+    db_url: str, workdir: Path, pool_size: int = 0, extra: list[str] | None = None, no_token: bool = False
+):
     """Start `workbench serve` (the real command) and wait until it answers: a ``BackgroundServer``.
 
     Attributes: base_url, token, db_url, log_path, process; ``url(path)``, ``log()``, ``stop()``.
@@ -97,7 +109,9 @@ def start_server(db_url: str, workdir: Path, pool_size: int = 0, extra: list[str
     from workbench.serve import BackgroundServer
 
     try:
-        return BackgroundServer(db_url, workdir, pool_size=pool_size, extra=extra, no_token=no_token, start_timeout=SERVER_START_TIMEOUT)
+        return BackgroundServer(
+            db_url, workdir, pool_size=pool_size, extra=extra, no_token=no_token, start_timeout=SERVER_START_TIMEOUT
+        )
     except Exception as exc:  # the server's log is in the message
         raise RuntimeError(str(exc)) from None
 
@@ -110,7 +124,8 @@ def stop_server(server) -> None:
 def wb_server(request, wb_db_url, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("wb-serve")
     server = start_server(
-        wb_db_url, workdir,
+        wb_db_url,
+        workdir,
         pool_size=getattr(request.module, "wb_pool_size", 0),
         extra=getattr(request.module, "wb_server_args", None),
         no_token=getattr(request.module, "wb_no_token", False),
@@ -127,7 +142,10 @@ def wb_browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium); never a browser download")
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium); "
+            "never a browser download"
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -146,7 +164,7 @@ def page(wb_browser, request):
     context.close()
 
 
-def open_app(page, server: WbServer, notebook: str, timeout: int = APP_RENDER_TIMEOUT):
+def open_app(page, server: BackgroundServer, notebook: str, timeout: int = APP_RENDER_TIMEOUT):
     """Open an app and wait until its widgets are on the page (``.wb-app``)."""
     page.goto(server.url(notebook), wait_until="domcontentloaded", timeout=timeout)
     page.wait_for_selector(".wb-app", state="visible", timeout=timeout)

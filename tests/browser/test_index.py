@@ -2,10 +2,11 @@
 
 import urllib.request
 
-
 # Voila 0.5's page template links Font Awesome from a CDN; offline it fails without harm (no icons are used).
-KNOWN_EXTERNAL = {"https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@%5E5/css/all.min.css",
-                  "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@%5E5/css/v4-shims.min.css"}
+KNOWN_EXTERNAL = {
+    "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@%5E5/css/all.min.css",
+    "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@%5E5/css/v4-shims.min.css",
+}
 
 
 def test_index_lists_the_apps_and_switches_language(page, wb_server, wb):

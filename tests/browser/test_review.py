@@ -1,4 +1,5 @@
-"""Review desk in the browser: draw a reproducible stratified sample, score a file with its proposed deductions, download the XLSX."""
+"""Review desk in the browser: draw a reproducible stratified sample, score a file with its proposed deductions,
+download the XLSX."""
 
 import io
 
@@ -16,18 +17,35 @@ def wb_seed(url):
 
     with session_scope(url) as s:
         for i in range(1, 5):
-            s.add(models.Officer(number=f"BO{i}", name_masked=f"赵*{i}", department_code="urban_management", certificate_no=f"BC{i}"))
+            s.add(
+                models.Officer(
+                    number=f"BO{i}", name_masked=f"赵*{i}", department_code="urban_management", certificate_no=f"BC{i}"
+                )
+            )
         s.flush()
         for i in range(CASES):
-            s.add(models.CaseFile(
-                number=f"B{i:03d}", party_kind="person", party_name_masked="钱*华", party_id_masked="431***********5678",
-                party_age=35, violation="street_vending",
-                department_code="urban_management" if i % 3 else "market_regulation",
-                act_date=dt.date(2024, 4, 1), filing_date=dt.date(2024, 4, 3), decision_date=dt.date(2024, 4, 20),
-                service_date=dt.date(2024, 4, 22), officers=["BO1"] if i % 4 == 0 else ["BO1", "BO2"],
-                facts={"area_m2": 6, "repeat_count": 0, "key_road": False}, circumstances=[], fine_yuan=300,
-                other_penalties=[], procedure="general",
-                documents=["filing_approval", "interview_record", "penalty_notice", "decision", "service_receipt"]))
+            s.add(
+                models.CaseFile(
+                    number=f"B{i:03d}",
+                    party_kind="person",
+                    party_name_masked="钱*华",
+                    party_id_masked="431***********5678",
+                    party_age=35,
+                    violation="street_vending",
+                    department_code="urban_management" if i % 3 else "market_regulation",
+                    act_date=dt.date(2024, 4, 1),
+                    filing_date=dt.date(2024, 4, 3),
+                    decision_date=dt.date(2024, 4, 20),
+                    service_date=dt.date(2024, 4, 22),
+                    officers=["BO1"] if i % 4 == 0 else ["BO1", "BO2"],
+                    facts={"area_m2": 6, "repeat_count": 0, "key_road": False},
+                    circumstances=[],
+                    fine_yuan=300,
+                    other_penalties=[],
+                    procedure="general",
+                    documents=["filing_approval", "interview_record", "penalty_notice", "decision", "service_receipt"],
+                )
+            )
 
 
 def test_draw_score_and_download(page, wb_server, wb, tmp_path):
@@ -38,10 +56,10 @@ def test_draw_score_and_download(page, wb_server, wb, tmp_path):
     page.locator("button.wb-review-draw").click()
     page.wait_for_selector(".wb-status.wb-ok", timeout=60_000)
     assert "种子" in page.inner_text(".wb-status")
-    assert "n0" not in page.inner_text(".wb-review-draw-info")          # a given size: no formula
-    assert "市场监管" in page.inner_text(".wb-review")                  # the allocation by department, by name
+    assert "n0" not in page.inner_text(".wb-review-draw-info")  # a given size: no formula
+    assert "市场监管" in page.inner_text(".wb-review")  # the allocation by department, by name
     wb.shot(page, "drawn")
-    page.locator("button.wb-review-verify").click()                   # same seed + params -> same files
+    page.locator("button.wb-review-verify").click()  # same seed + params -> same files
     page.wait_for_function("document.querySelector('.wb-status').innerText.includes('复核一致')", timeout=60_000)
 
     page.locator(".lm-TabBar-tab", has_text="案卷评分").click()
@@ -50,7 +68,7 @@ def test_draw_score_and_download(page, wb_server, wb, tmp_path):
     select.select_option(index=1)
     page.wait_for_selector(".wb-review-score", timeout=30_000)
     file_text = page.inner_text(".wb-review-file")
-    assert "钱**" in file_text and "5678" not in file_text    # names and ID numbers masked
+    assert "钱**" in file_text and "5678" not in file_text  # names and ID numbers masked
     wb.shot(page, "file-open")
     page.locator("button.wb-review-finalise").click()
     page.wait_for_function("document.querySelector('.wb-status').innerText.includes('已保存')", timeout=30_000)

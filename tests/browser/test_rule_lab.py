@@ -41,14 +41,34 @@ def wb_seed(url):
 
     with session_scope(url) as s:
         for i in (1, 2):
-            s.add(models.Officer(number=f"RL{i}", name_masked=f"周*{i}", department_code="urban_management", certificate_no=f"RLC{i}"))
+            s.add(
+                models.Officer(
+                    number=f"RL{i}", name_masked=f"周*{i}", department_code="urban_management", certificate_no=f"RLC{i}"
+                )
+            )
         s.flush()
-        for i, (area, fine) in enumerate([(2, 60), (4, 80), (4.5, 90), (5.5, 300), (6, 350), (8, 380), (12, 700), (3, 50)]):
-            s.add(models.CaseFile(
-                number=f"RL{i:03d}", party_kind="person", party_name_masked="孙*", party_age=40, violation="street_vending",
-                department_code="urban_management", act_date=dt.date(2025, 4, 1), discovered_date=dt.date(2025, 4, 2),
-                decision_date=dt.date(2025, 4, 15), officers=["RL1", "RL2"], lead_officer="RL1",
-                facts={"area_m2": area, "repeat_count": 0, "key_road": False}, circumstances=[], fine_yuan=fine, procedure="general"))
+        for i, (area, fine) in enumerate(
+            [(2, 60), (4, 80), (4.5, 90), (5.5, 300), (6, 350), (8, 380), (12, 700), (3, 50)]
+        ):
+            s.add(
+                models.CaseFile(
+                    number=f"RL{i:03d}",
+                    party_kind="person",
+                    party_name_masked="孙*",
+                    party_age=40,
+                    violation="street_vending",
+                    department_code="urban_management",
+                    act_date=dt.date(2025, 4, 1),
+                    discovered_date=dt.date(2025, 4, 2),
+                    decision_date=dt.date(2025, 4, 15),
+                    officers=["RL1", "RL2"],
+                    lead_officer="RL1",
+                    facts={"area_m2": area, "repeat_count": 0, "key_road": False},
+                    circumstances=[],
+                    fine_yuan=fine,
+                    procedure="general",
+                )
+            )
 
 
 def _count(page, name):
@@ -66,10 +86,13 @@ def test_edit_fine_range_see_impact_and_publish(page, wb_server, wb, temp_rules)
     cell = page.locator(".wb-lab-row-sv_lighter .wb-lab-person-max input")
     cell.fill("80")
     cell.press("Enter")
-    page.wait_for_function("document.querySelector('.wb-lab-count-fine_range b') && "
-                           "document.querySelector('.wb-lab-count-fine_range b').innerText.trim() !== '0'", timeout=60_000)
+    page.wait_for_function(
+        "document.querySelector('.wb-lab-count-fine_range b') && "
+        "document.querySelector('.wb-lab-count-fine_range b').innerText.trim() !== '0'",
+        timeout=60_000,
+    )
     changed = int(_count(page, "fine_range"))
-    assert changed == 4          # the files of 2, 3, 4 and 4.5 m² are lighter: 20–100 becomes 20–80
+    assert changed == 4  # the files of 2, 3, 4 and 4.5 m² are lighter: 20–100 becomes 20–80
     assert "，0 失败" in page.inner_text(".wb-lab-tests")
     page.wait_for_selector(".wb-lab-impact-chart svg", timeout=30_000)
     wb.shot(page, "edited")
@@ -92,7 +115,7 @@ def test_edit_fine_range_see_impact_and_publish(page, wb_server, wb, temp_rules)
     assert "法制科 张三" in page.inner_text(".wb-lab-history")
     wb.shot(page, "history")
 
-    page.locator(".lm-TabBar-tab", has_text="同案同罚").click()      # 12 m² fined 700 > 400 under the 2025 band
+    page.locator(".lm-TabBar-tab", has_text="同案同罚").click()  # 12 m² fined 700 > 400 under the 2025 band
     page.locator(".wb-lab-consistency-summary", has_text="超出基准幅度 1 件").wait_for(timeout=60_000)
     page.wait_for_selector(".wb-lab-consistency-chart svg", timeout=30_000)
     assert "RL006" in page.inner_text(".wb-lab-deviations")
@@ -102,7 +125,7 @@ def test_edit_fine_range_see_impact_and_publish(page, wb_server, wb, temp_rules)
     page.locator(".wb-lab-fact-area_m2 input").fill("4")
     page.locator(".wb-lab-fact-area_m2 input").press("Enter")
     page.locator("button.wb-lab-sc-decide").click()
-    page.locator(".wb-lab-sc-published", has_text="20–80").wait_for(timeout=30_000)   # the version published above
+    page.locator(".wb-lab-sc-published", has_text="20–80").wait_for(timeout=30_000)  # the version published above
     assert "依据" in page.inner_text(".wb-lab-sc-result") and "规则版本" in page.inner_text(".wb-lab-sc-result")
     wb.shot(page, "scenario")
     wb.assert_no_error_text(page)

@@ -7,10 +7,26 @@ def wb_seed(url):
     from workbench.store import models, session_scope
 
     with session_scope(url) as s:
-        s.add(models.Officer(number="UM001", name_masked="张*明", department_code="urban_management", certificate_no="C-UM001",
-                             domains=["street_vending"], ab_partner="UM002"))
-        s.add(models.Officer(number="UM002", name_masked="李*华", department_code="urban_management", certificate_no="C-UM002",
-                             domains=["street_vending"], ab_partner="UM001"))
+        s.add(
+            models.Officer(
+                number="UM001",
+                name_masked="张*明",
+                department_code="urban_management",
+                certificate_no="C-UM001",
+                domains=["street_vending"],
+                ab_partner="UM002",
+            )
+        )
+        s.add(
+            models.Officer(
+                number="UM002",
+                name_masked="李*华",
+                department_code="urban_management",
+                certificate_no="C-UM002",
+                domains=["street_vending"],
+                ab_partner="UM001",
+            )
+        )
 
 
 def _scenario_label(code):
@@ -53,7 +69,9 @@ def test_trainer_opens_exercise_and_trainee_sees_feedback(page, wb_browser, wb_s
             trainee.locator(f'.wb-tr-scenario [data-scenario="{code}"]').wait_for()
             trainee.locator(f".wb-q-penalize.wb-for-{code} select").select_option(label="否")
             article = "行政处罚法 第三十三条" if code == "gp-no-fault" else "行政处罚法 第三十条"
-            trainee.locator(f".wb-q-basis.wb-for-{code} .wb-check", has_text=article).first.locator("input[type=checkbox]").check()
+            trainee.locator(f".wb-q-basis.wb-for-{code} .wb-check", has_text=article).first.locator(
+                "input[type=checkbox]"
+            ).check()
             wb.shot(trainee, f"answered-{code}")
             trainee.locator(".wb-tr-submit").click()
             feedback = trainee.locator(f'.wb-tr-feedback .wb-fb[data-scenario="{code}"]')
@@ -71,7 +89,9 @@ def test_trainer_opens_exercise_and_trainee_sees_feedback(page, wb_browser, wb_s
         trainee.locator(".wb-tr-done").wait_for()
         assert "练习完成" in trainee.inner_text(".wb-tr-done") and "100%" in trainee.inner_text(".wb-tr-done")
         trainee.locator(".wb-lang button", has_text="English").click()
-        trainee.wait_for_function("document.querySelector('.wb-tr-feedback').innerText.includes('Correct answer (engine)')")
+        trainee.wait_for_function(
+            "document.querySelector('.wb-tr-feedback').innerText.includes('Correct answer (engine)')"
+        )
         wb.shot(trainee, "feedback-en")
         wb.assert_no_error_text(trainee)
     finally:

@@ -14,8 +14,16 @@ def wb_seed(url):
     from workbench.store.models import Report
 
     with session_scope(url) as s:
-        s.add(Report(number=OLD_NUMBER, source="hotline", category="retired_category", status="received",
-                     received_at=dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=1), description="旧系统导入"))
+        s.add(
+            Report(
+                number=OLD_NUMBER,
+                source="hotline",
+                category="retired_category",
+                status="received",
+                received_at=dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=1),
+                description="旧系统导入",
+            )
+        )
 
 
 def tab(page, zh_title):
@@ -45,10 +53,10 @@ def test_file_classify_dispatch_and_switch_language(page, wb_server, wb):
     number = card.get_attribute("data-report")
     assert re.fullmatch(r"R\d{4}-\d{6}", number)
     text = card.inner_text()
-    assert "城管" in text                                   # lead department
-    assert "城乡规划法" in text                              # legal basis shown
-    assert re.search(r"规则版本: [0-9a-f]{12}", text)        # rules version shown
-    assert "综合" in text                                    # several departments: composite
+    assert "城管" in text  # lead department
+    assert "城乡规划法" in text  # legal basis shown
+    assert re.search(r"规则版本: [0-9a-f]{12}", text)  # rules version shown
+    assert "综合" in text  # several departments: composite
     wb.shot(page, "classified")
 
     tab(page, "事件队列")
@@ -67,7 +75,7 @@ def test_file_classify_dispatch_and_switch_language(page, wb_server, wb):
     assert "Dispatch to lead" in page.inner_text("button.wb-dispatch")
     assert "Dispatched" in detail.inner_text()
     assert "Queue" in page.locator(".wb-tabs .lm-TabBar").inner_text()
-    assert "dispatched" in page.inner_text(".wb-status")          # the last message follows the language
+    assert "dispatched" in page.inner_text(".wb-status")  # the last message follows the language
     assert "Severity" in detail.inner_text() and "严重程度" in detail.inner_text()  # domain terms keep the Chinese
     wb.shot(page, "english")
     wb.assert_no_error_text(page)
@@ -99,7 +107,7 @@ def test_escalate_feedback_close_and_the_other_tabs(page, wb_server, wb):
     page.locator(".wb-flag-mass_gathering input").check()
     page.locator("button.wb-submit").click()
     page.wait_for_function("document.querySelector('.wb-status').innerText.includes('已登记')", timeout=30_000)
-    assert "重大" in page.inner_text(".wb-classification")           # mass gathering: a major event
+    assert "重大" in page.inner_text(".wb-classification")  # mass gathering: a major event
     number = page.locator(".wb-classification .wb-report").get_attribute("data-report")
 
     def act(button, done_text):
@@ -124,7 +132,7 @@ def test_escalate_feedback_close_and_the_other_tabs(page, wb_server, wb):
     tab(page, "人工改判")
     page.locator(".wb-overrides-summary").wait_for()
     tab(page, "统计")
-    page.locator(".wb-dashboard-chart svg").first.wait_for(timeout=30_000)   # bqplot drew, offline
+    page.locator(".wb-dashboard-chart svg").first.wait_for(timeout=30_000)  # bqplot drew, offline
     assert "合计" in page.inner_text(".wb-dash-total")
     wb.shot(page, "dashboard")
     wb.assert_no_error_text(page)

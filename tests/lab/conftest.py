@@ -21,9 +21,9 @@ CASES = [
     (6.0, 0, False, "person", 44, 380, "urban_management", "LO2"),
     (8.0, 1, False, "person", 61, 400, "urban_management", "LO2"),
     (12.0, 0, True, "person", 33, 900, "market_regulation", "LO3"),
-    (12.0, 0, False, "person", 47, 700, "market_regulation", "LO3"),   # standard 100–400: above
+    (12.0, 0, False, "person", 47, 700, "market_regulation", "LO3"),  # standard 100–400: above
     (3.0, 2, False, "person", 39, 800, "market_regulation", "LO3"),
-    (7.0, 0, False, "person", 30, 950, "market_regulation", "LO3"),    # standard: above
+    (7.0, 0, False, "person", 30, 950, "market_regulation", "LO3"),  # standard: above
     (9.0, 0, False, "organisation", None, 4000, "market_regulation", "LO3"),  # standard 500–2000: above
 ]
 
@@ -35,15 +35,30 @@ def make_case_files(session) -> None:
         session.add(models.Department(code=code, name_zh=zh, name_en=code))
     session.flush()
     for i, dept in enumerate(["urban_management", "urban_management", "market_regulation"], 1):
-        session.add(models.Officer(number=f"LO{i}", name_masked=f"李*{i}", department_code=dept, certificate_no=f"LC{i}"))
+        session.add(
+            models.Officer(number=f"LO{i}", name_masked=f"李*{i}", department_code=dept, certificate_no=f"LC{i}")
+        )
     session.flush()
     for i, (area, repeat, key_road, kind, age, fine, dept, officer) in enumerate(CASES):
-        session.add(models.CaseFile(
-            number=f"L{i:03d}", party_kind=kind, party_name_masked="王*", party_age=age, violation="street_vending",
-            department_code=dept, act_date=dt.date(2025, 3, 1), discovered_date=dt.date(2025, 3, 2),
-            decision_date=dt.date(2025, 3, 20), officers=[officer, "LO9"], lead_officer=officer,
-            facts={"area_m2": area, "repeat_count": repeat, "key_road": key_road}, circumstances=[], fine_yuan=fine,
-            procedure="general"))
+        session.add(
+            models.CaseFile(
+                number=f"L{i:03d}",
+                party_kind=kind,
+                party_name_masked="王*",
+                party_age=age,
+                violation="street_vending",
+                department_code=dept,
+                act_date=dt.date(2025, 3, 1),
+                discovered_date=dt.date(2025, 3, 2),
+                decision_date=dt.date(2025, 3, 20),
+                officers=[officer, "LO9"],
+                lead_officer=officer,
+                facts={"area_m2": area, "repeat_count": repeat, "key_road": key_road},
+                circumstances=[],
+                fine_yuan=fine,
+                procedure="general",
+            )
+        )
 
 
 @pytest.fixture()

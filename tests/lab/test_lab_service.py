@@ -50,13 +50,20 @@ def test_unchanged_draft_is_clean_and_runs_the_violations_rule_tests(workspace):
     assert all(t.test.given["violation"] == "street_vending" for t in feedback.tests)
 
 
-@pytest.mark.parametrize("edit, row, words", [
-    (lambda d: _row(d, "sv_lighter")["fine"].update(person=[20, 1500]), "sv_lighter", "outside the statutory range"),
-    (lambda d: _row(d, "sv_heavier")["fine"].update(person=[50, 90]), "sv_heavier", "may not be cheaper"),
-    (lambda d: _row(d, "sv_lighter")["fine"].update(person=[20, 300]), "sv_standard", "overlap"),
-    (lambda d: _row(d, "sv_lighter").pop("basis"), "sv_lighter", "missing legal basis"),
-    (lambda d: _row(d, "sv_lighter").update(when={"areaa_m2": {"<": 5}}), "sv_lighter", "unknown field 'areaa_m2'"),
-])
+@pytest.mark.parametrize(
+    "edit, row, words",
+    [
+        (
+            lambda d: _row(d, "sv_lighter")["fine"].update(person=[20, 1500]),
+            "sv_lighter",
+            "outside the statutory range",
+        ),
+        (lambda d: _row(d, "sv_heavier")["fine"].update(person=[50, 90]), "sv_heavier", "may not be cheaper"),
+        (lambda d: _row(d, "sv_lighter")["fine"].update(person=[20, 300]), "sv_standard", "overlap"),
+        (lambda d: _row(d, "sv_lighter").pop("basis"), "sv_lighter", "missing legal basis"),
+        (lambda d: _row(d, "sv_lighter").update(when={"areaa_m2": {"<": 5}}), "sv_lighter", "unknown field 'areaa_m2'"),
+    ],
+)
 def test_lint_problems_point_at_their_row(workspace, edit, row, words):
     draft = draft_from_published(workspace.rules_dir, "street_vending")
     edit(draft)
@@ -69,11 +76,11 @@ def test_lint_problems_point_at_their_row(workspace, edit, row, words):
 def test_an_unreachable_row_and_a_gap_are_reported(workspace):
     draft = draft_from_published(workspace.rules_dir, "street_vending")
     standard = draft.levels.pop(_index(draft, "sv_standard"))
-    draft.levels.insert(0, standard)                  # the catch-all first: every later row is unreachable
+    draft.levels.insert(0, standard)  # the catch-all first: every later row is unreachable
     feedback = workspace.check(draft)
     assert any("unreachable" in m for m in feedback.row_problems[_index(draft, "sv_lighter")])
     gap = draft_from_published(workspace.rules_dir, "street_vending")
-    _row(gap, "sv_standard")["when"] = {"area_m2": {">=": 5}}   # no catch-all any more
+    _row(gap, "sv_standard")["when"] = {"area_m2": {">=": 5}}  # no catch-all any more
     feedback = workspace.check(gap)
     assert any("gap" in m for m in feedback.general_problems), feedback.general_problems
 
@@ -81,8 +88,11 @@ def test_an_unreachable_row_and_a_gap_are_reported(workspace):
 def test_a_failing_rule_test_shows_expected_and_actual(rules_copy):
     (rules_copy / "tests" / "lab_extra.yaml").write_text(
         "tests:\n  - name: 2027 面积4㎡ → 从轻 20–100\n"
-        "    decide: {violation: street_vending, act_date: 2027-03-01, decision_date: 2027-03-10, party: {kind: person, age: 40}, facts: {area_m2: 4, repeat_count: 0}}\n"
-        "    expect: {level: lighter, fine_yuan: {min: 20, max: 100}}\n", encoding="utf-8")
+        "    decide: {violation: street_vending, act_date: 2027-03-01, decision_date: 2027-03-10, "
+        "party: {kind: person, age: 40}, facts: {area_m2: 4, repeat_count: 0}}\n"
+        "    expect: {level: lighter, fine_yuan: {min: 20, max: 100}}\n",
+        encoding="utf-8",
+    )
     draft = draft_from_published(rules_copy, "street_vending")
     _row(draft, "sv_lighter")["fine"]["person"] = [30, 100]
     workspace = DraftWorkspace(rules_copy)
@@ -101,26 +111,38 @@ def _one_by_one(workspace, draft, cases):
     """The reference: every case decided by durable_rules, one by one, under both versions."""
     published = workspace.published_engine()
     feedback = workspace.check(draft, run_tests=False)
-    before = lab_impact.side_of(published, "street_vending", published.rulebook.benchmarks["street_vending"].versions[-1], "p")
-    after = lab_impact.side_of(feedback.engine, "street_vending", feedback.engine.rulebook.benchmarks["street_vending"].versions[-1], "d")
+    before = lab_impact.side_of(
+        published, "street_vending", published.rulebook.benchmarks["street_vending"].versions[-1], "p"
+    )
+    after = lab_impact.side_of(
+        feedback.engine, "street_vending", feedback.engine.rulebook.benchmarks["street_vending"].versions[-1], "d"
+    )
     return [(c.number, before.engine.decide(c.case).to_dict(), after.engine.decide(c.case).to_dict()) for c in cases]
 
 
 def test_impact_counts_the_cases_whose_answer_changes(workspace, lab_db):
     lab_impact.clear_cache()
     draft = draft_from_published(workspace.rules_dir, "street_vending")
-    _row(draft, "sv_lighter")["when"] = {"any": [{"area_m2": {"<": 6}}, {"discretionary_mitigation": True}]}  # 5.5 m² becomes lighter
+    _row(draft, "sv_lighter")["when"] = {
+        "any": [{"area_m2": {"<": 6}}, {"discretionary_mitigation": True}]
+    }  # 5.5 m² becomes lighter
     _row(draft, "sv_lighter")["fine"]["person"] = [20, 80]
     report = lab_impact.impact_of_draft(draft, workspace, db_url=lab_db)
     cases = lab_impact.load_cases("street_vending", lab_db)
     assert report.cases == len(cases) == 12 and report.errors == []
 
     reference = _one_by_one(workspace, draft, cases)
-    changed = {n for n, b, a in reference if (b["level"], b["fine_yuan"], b["procedure"], b["hearing_right"]) !=
-               (a["level"], a["fine_yuan"], a["procedure"], a["hearing_right"])}
+    changed = {
+        n
+        for n, b, a in reference
+        if (b["level"], b["fine_yuan"], b["procedure"], b["hearing_right"])
+        != (a["level"], a["fine_yuan"], a["procedure"], a["hearing_right"])
+    }
     assert {c.number for c in report.changed} == changed
     assert report.counts["any"] == len(changed) > 0
-    assert report.counts["level"] == sum(1 for n, b, a in reference if b["level"] != a["level"]) == 2   # the two 5.5 m² files
+    assert (
+        report.counts["level"] == sum(1 for n, b, a in reference if b["level"] != a["level"]) == 2
+    )  # the two 5.5 m² files
     assert report.counts["fine_range"] == sum(1 for n, b, a in reference if b["fine_yuan"] != a["fine_yuan"])
     moved = {c.number: (c.before["level"], c.after["level"]) for c in report.changed}
     assert moved["L003"] == ("standard", "lighter") and moved["L001"] == ("lighter", "lighter")
@@ -151,11 +173,11 @@ def test_unchanged_draft_changes_nothing_and_a_second_run_is_served_from_the_cac
 
 def test_grouped_answers_equal_one_by_one_durable_rules_on_a_demo_county(tmp_path_factory):
     """The proof behind the speed: on every file of a small demo county, for every violation."""
-    from workbench.store import dispose_engines
-    from workbench.demo import build_demo
-    from workbench.store.migrate import upgrade
-
     import datetime as dt
+
+    from workbench.demo import build_demo
+    from workbench.store import dispose_engines
+    from workbench.store.migrate import upgrade
 
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
     upgrade(url)
@@ -189,8 +211,25 @@ def test_cli_impact_prints_the_same_summary(workspace, lab_db, tmp_path):
     draft = draft_from_published(rules_copy, "street_vending")
     _row(draft, "sv_lighter")["fine"]["person"] = [20, 80]
     path = save_draft_file(draft, tmp_path / "draft.yaml")
-    run = subprocess.run([sys.executable, "-m", "workbench.cli", "impact", "--draft", str(path), "--rules", str(rules_copy),
-                          "--db", lab_db, "--traces"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workbench.cli",
+            "impact",
+            "--draft",
+            str(path),
+            "--rules",
+            str(rules_copy),
+            "--db",
+            lab_db,
+            "--traces",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
     report = lab_impact.impact_of_draft(draft, workspace, db_url=lab_db)
@@ -203,8 +242,24 @@ def test_cli_impact_prints_the_same_summary(workspace, lab_db, tmp_path):
     bad = draft_from_published(rules_copy, "street_vending")
     _row(bad, "sv_lighter")["fine"]["person"] = [20, 1500]
     save_draft_file(bad, tmp_path / "bad.yaml")
-    run = subprocess.run([sys.executable, "-m", "workbench.cli", "impact", "--draft", str(tmp_path / "bad.yaml"), "--rules",
-                          str(rules_copy), "--db", lab_db], cwd=REPO, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workbench.cli",
+            "impact",
+            "--draft",
+            str(tmp_path / "bad.yaml"),
+            "--rules",
+            str(rules_copy),
+            "--db",
+            lab_db,
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 1 and "statutory range" in json.loads(run.stdout)["check"]["problems"][0]
 
 
@@ -215,11 +270,22 @@ def test_history_names_who_when_why_and_diffs_two_versions(rules_copy, empty_db)
     draft = draft_from_published(rules_copy, "street_vending")
     _row(draft, "sv_lighter")["fine"]["person"] = [20, 80]
     _row(draft, "sv_lighter")["when"] = {"any": [{"area_m2": {"<": 6}}, {"discretionary_mitigation": True}]}
-    publish(draft, effective_from="2027-01-01", reason="小面积占道从宽", author="张法制", rules_dir=rules_copy, db_url=empty_db)
+    publish(
+        draft,
+        effective_from="2027-01-01",
+        reason="小面积占道从宽",
+        author="张法制",
+        rules_dir=rules_copy,
+        db_url=empty_db,
+    )
     found = versions("street_vending", rules_copy, empty_db)
-    assert [(v.effective_from.isoformat(), v.source) for v in found] == [("2021-07-15", "file"), ("2025-01-01", "file"), ("2027-01-01", "store")]
+    assert [(v.effective_from.isoformat(), v.source) for v in found] == [
+        ("2021-07-15", "file"),
+        ("2025-01-01", "file"),
+        ("2027-01-01", "store"),
+    ]
     assert (found[2].author, found[2].reason) == ("张法制", "小面积占道从宽") and found[2].published_at is not None
-    assert found[1].reason.startswith("本县裁量基准修订")           # from the file
+    assert found[1].reason.startswith("本县裁量基准修订")  # from the file
     changes = diff("street_vending", "2025-01-01", "2027-01-01", rules_copy)
     assert [(c.row_id, c.kind) for c in changes] == [("sv_lighter", "changed")]
     lines = diff_lines(changes, "zh")
@@ -232,9 +298,9 @@ def test_consistency_ranks_the_department_and_officer_fining_outside_the_band(la
     report = consistency("street_vending", db_url=lab_db, min_officer_cases=1)
     assert report.cases == 12 and report.skipped == []
     outside = {d.number: d.status for d in report.deviations}
-    assert outside == {"L008": "above", "L010": "above", "L011": "above"}   # 700 > 400, 950 > 400, 4000 > 2000
+    assert outside == {"L008": "above", "L010": "above", "L011": "above"}  # 700 > 400, 950 > 400, 4000 > 2000
     assert [g.key for g in report.departments] == ["market_regulation", "urban_management"]
     top = report.departments[0]
     assert (top.cases, top.above, top.below) == (5, 3, 0) and top.excess_yuan == 300 + 550 + 2000
     assert report.officers[0].key == "LO3" and report.officers[0].name == "李*3 (LO3)"
-    assert report.deviations[0].number == "L011"           # furthest outside first
+    assert report.deviations[0].number == "L011"  # furthest outside first

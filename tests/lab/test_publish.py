@@ -29,7 +29,9 @@ def _records(url):
 
     with session_scope(url) as s:
         versions = s.execute(select(RuleVersion).order_by(RuleVersion.id)).scalars().all()
-        audits = s.execute(select(AuditLog).where(AuditLog.entity == "rule_version").order_by(AuditLog.id)).scalars().all()
+        audits = (
+            s.execute(select(AuditLog).where(AuditLog.entity == "rule_version").order_by(AuditLog.id)).scalars().all()
+        )
     return versions, audits
 
 
@@ -45,16 +47,22 @@ def test_publish_appends_the_version_and_keeps_the_file_byte_for_byte(rules_copy
 
     path = rules_copy / SV
     original = path.read_bytes()
-    result = publish(_lighter_draft(rules_copy), effective_from="2027-01-01", reason="小面积占道进一步从宽", author="张法制",
-                     rules_dir=rules_copy, db_url=empty_db)
+    result = publish(
+        _lighter_draft(rules_copy),
+        effective_from="2027-01-01",
+        reason="小面积占道进一步从宽",
+        author="张法制",
+        rules_dir=rules_copy,
+        db_url=empty_db,
+    )
     new = path.read_bytes()
-    assert new.startswith(original)                       # comments, layout and old versions untouched
-    assert new[len(original):].lstrip(b"\n").startswith(b"  - effective_from: 2027-01-01\n")
+    assert new.startswith(original)  # comments, layout and old versions untouched
+    assert new[len(original) :].lstrip(b"\n").startswith(b"  - effective_from: 2027-01-01\n")
     _, versions = read_versions(new.decode())
     assert [v["effective_from"] for v in versions] == ["2021-07-15", "2025-01-01", "2027-01-01"]
     assert versions[-1]["reason"] == "小面积占道进一步从宽" and versions[-1]["published_by"] == "张法制"
     assert next(r for r in versions[-1]["levels"] if r["id"] == "sv_lighter")["fine"]["person"] == [20, 80]
-    book = load_rulebook(rules_copy)                      # the whole rulebook still loads and lints clean
+    book = load_rulebook(rules_copy)  # the whole rulebook still loads and lints clean
     assert [str(v.effective_from) for v in book.benchmarks["street_vending"].versions][-1] == "2027-01-01"
     assert result.rules_version == content_hash(rules_copy) == book.version
     assert result.tests_run == len(book.tests)
@@ -62,10 +70,19 @@ def test_publish_appends_the_version_and_keeps_the_file_byte_for_byte(rules_copy
     versions_rows, audits = _records(empty_db)
     assert len(versions_rows) == 1 and len(audits) == 1
     row = versions_rows[0]
-    assert (row.author, row.reason, row.violation, row.effective_from) == ("张法制", "小面积占道进一步从宽", "street_vending", dt.date(2027, 1, 1))
+    assert (row.author, row.reason, row.violation, row.effective_from) == (
+        "张法制",
+        "小面积占道进一步从宽",
+        "street_vending",
+        dt.date(2027, 1, 1),
+    )
     assert row.content_hash == hashlib.sha256(new).hexdigest() == result.content_hash
     assert row.content == new.decode() and row.file == SV
-    assert audits[0].who == "张法制" and audits[0].action == "publish_benchmark" and audits[0].note == "小面积占道进一步从宽"
+    assert (
+        audits[0].who == "张法制"
+        and audits[0].action == "publish_benchmark"
+        and audits[0].note == "小面积占道进一步从宽"
+    )
     assert audits[0].before["content_hash"] == hashlib.sha256(original).hexdigest()
     assert audits[0].after["content_hash"] == row.content_hash
 
@@ -74,12 +91,29 @@ def test_art37_acts_before_the_new_version_keep_the_old_one_unless_the_new_is_li
     from workbench.engine import get_engine
 
     draft = _lighter_draft(rules_copy)  # small areas lighter (20–80 instead of 20–100) ...
-    next(r for r in draft.levels if r["id"] == "sv_standard")["fine"]["person"] = [100, 450]  # ... the standard band heavier
-    publish(draft, effective_from="2027-01-01", reason="小面积从宽，一般情形从严", author="张法制", rules_dir=rules_copy, db_url=empty_db)
+    next(r for r in draft.levels if r["id"] == "sv_standard")["fine"]["person"] = [
+        100,
+        450,
+    ]  # ... the standard band heavier
+    publish(
+        draft,
+        effective_from="2027-01-01",
+        reason="小面积从宽，一般情形从严",
+        author="张法制",
+        rules_dir=rules_copy,
+        db_url=empty_db,
+    )
     engine = get_engine(rules_copy)
-    case = {"violation": "street_vending", "act_date": "2026-10-01", "discovered_date": "2026-10-02", "decision_date": "2027-02-01",
-            "party": {"kind": "person", "age": 40}, "facts": {"area_m2": 4, "repeat_count": 0}, "circumstances": []}
-    d = engine.decide(case).to_dict()     # act before 2027-01-01, decided after: the new version is lighter here
+    case = {
+        "violation": "street_vending",
+        "act_date": "2026-10-01",
+        "discovered_date": "2026-10-02",
+        "decision_date": "2027-02-01",
+        "party": {"kind": "person", "age": 40},
+        "facts": {"area_m2": 4, "repeat_count": 0},
+        "circumstances": [],
+    }
+    d = engine.decide(case).to_dict()  # act before 2027-01-01, decided after: the new version is lighter here
     assert d["fine_yuan"] == {"min": 20, "max": 80} and d["benchmark_version"] == "2027-01-01"
     assert any(t["rule"] == "art37" and "lighter" in t["why"] for t in d["trace"])
 
@@ -88,14 +122,15 @@ def test_art37_acts_before_the_new_version_keep_the_old_one_unless_the_new_is_li
     assert d["fine_yuan"] == {"min": 100, "max": 400} and d["benchmark_version"] == "2025-01-01"
     assert any(t["rule"] == "art37" and "not lighter" in t["why"] for t in d["trace"])
     after = dict(standard, act_date="2027-01-05", discovered_date="2027-01-06")
-    assert engine.decide(after).to_dict()["fine_yuan"] == {"min": 100, "max": 450}   # acts after the date: the new one
+    # acts after the date: the new one (judged as of a county date after them)
+    assert engine.decide(after, today=dt.date(2027, 2, 1)).to_dict()["fine_yuan"] == {"min": 100, "max": 450}
 
 
 def test_refused_while_lint_errors_remain_nothing_written(rules_copy, empty_db):
     path = rules_copy / SV
     original = path.read_bytes()
     draft = draft_from_published(rules_copy, "street_vending")
-    next(r for r in draft.levels if r["id"] == "sv_lighter")["fine"]["person"] = [20, 1500]   # above the statutory 1,000
+    next(r for r in draft.levels if r["id"] == "sv_lighter")["fine"]["person"] = [20, 1500]  # above the statutory 1,000
     with pytest.raises(PublishRefused) as info:
         publish(draft, effective_from="2027-01-01", reason="r", author="a", rules_dir=rules_copy, db_url=empty_db)
     assert "problem" in info.value.headline
@@ -108,11 +143,21 @@ def test_refused_while_a_rule_test_fails(rules_copy, empty_db):
     tests = rules_copy / "tests" / "lab_extra.yaml"
     tests.write_text(
         "# lab test\ntests:\n  - name: 2027 面积4㎡ → 从轻 20–100\n"
-        "    decide: {violation: street_vending, act_date: 2027-03-01, decision_date: 2027-03-10, party: {kind: person, age: 40}, facts: {area_m2: 4, repeat_count: 0}}\n"
-        "    expect: {level: lighter, fine_yuan: {min: 20, max: 100}}\n", encoding="utf-8")
+        "    decide: {violation: street_vending, act_date: 2027-03-01, decision_date: 2027-03-10, "
+        "party: {kind: person, age: 40}, facts: {area_m2: 4, repeat_count: 0}}\n"
+        "    expect: {level: lighter, fine_yuan: {min: 20, max: 100}}\n",
+        encoding="utf-8",
+    )
     original = (rules_copy / SV).read_bytes()
     with pytest.raises(PublishRefused) as info:
-        publish(_lighter_draft(rules_copy), effective_from="2027-01-01", reason="r", author="a", rules_dir=rules_copy, db_url=empty_db)
+        publish(
+            _lighter_draft(rules_copy),
+            effective_from="2027-01-01",
+            reason="r",
+            author="a",
+            rules_dir=rules_copy,
+            db_url=empty_db,
+        )
     assert "rule test" in info.value.headline
     assert any("lab_extra.yaml" in r and "expected" in r and "'max': 80" in r for r in info.value.reasons)
     assert (rules_copy / SV).read_bytes() == original
@@ -126,7 +171,7 @@ def test_refused_without_reason_with_an_old_date_or_a_stale_draft(rules_copy, em
         publish(draft, effective_from="2025-01-01", reason="r", author="a", rules_dir=rules_copy, db_url=empty_db)
     other = _lighter_draft(rules_copy)
     publish(other, effective_from="2027-01-01", reason="first", author="甲", rules_dir=rules_copy, db_url=empty_db)
-    with pytest.raises(PublishRefused, match="changed since this draft was started"):   # draft.based_on is the old file
+    with pytest.raises(PublishRefused, match="changed since this draft was started"):  # draft.based_on is the old file
         publish(draft, effective_from="2027-06-01", reason="second", author="乙", rules_dir=rules_copy, db_url=empty_db)
     assert len(_records(empty_db)[0]) == 1
 
@@ -137,9 +182,32 @@ def _cli(rules, db, draft_file, day, author, pause=None, wait=30):
     if pause:
         env[PAUSE_ENV] = str(pause)
     return subprocess.Popen(
-        [sys.executable, "-m", "workbench.cli", "publish", "--draft", str(draft_file), "--effective-from", day,
-         "--reason", f"reason of {author}", "--author", author, "--rules", str(rules), "--db", db, "--wait", str(wait)],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "workbench.cli",
+            "publish",
+            "--draft",
+            str(draft_file),
+            "--effective-from",
+            day,
+            "--reason",
+            f"reason of {author}",
+            "--author",
+            author,
+            "--rules",
+            str(rules),
+            "--db",
+            db,
+            "--wait",
+            str(wait),
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for_pause(process, timeout=90):
@@ -165,12 +233,12 @@ def test_two_concurrent_publishers_never_lose_an_update(rules_copy, empty_db, tm
     a = _draft_file(rules_copy, tmp_path, "a.yaml", [20, 80])
     b = _draft_file(rules_copy, tmp_path, "b.yaml", [20, 90])
     first = _cli(rules_copy, empty_db, a, "2027-01-01", "甲", pause=2)
-    _wait_for_pause(first)                       # A holds the lock, its file is half way
+    _wait_for_pause(first)  # A holds the lock, its file is half way
     second = _cli(rules_copy, empty_db, b, "2027-06-01", "乙")
     out_a, err_a = first.communicate(timeout=120)
     out_b, err_b = second.communicate(timeout=120)
     assert first.returncode == 0, err_a
-    assert second.returncode == 0, err_b         # it waited for the lock, then appended after A
+    assert second.returncode == 0, err_b  # it waited for the lock, then appended after A
     _, versions = read_versions((rules_copy / SV).read_text(encoding="utf-8"))
     assert [v["effective_from"] for v in versions] == ["2021-07-15", "2025-01-01", "2027-01-01", "2027-06-01"]
     assert [v["published_by"] for v in versions[2:]] == ["甲", "乙"]
@@ -202,7 +270,7 @@ def test_a_kill_during_the_write_leaves_the_old_file(rules_copy, empty_db, tmp_p
     publisher = _cli(rules_copy, empty_db, a, "2027-01-01", "甲", pause=60)
     _wait_for_pause(publisher)
     leftovers = list(path.parent.glob(".street_vending.yaml.*.tmp"))
-    assert len(leftovers) == 1 and b"2027-01-01" in leftovers[0].read_bytes()   # the new text was on disk
+    assert len(leftovers) == 1 and b"2027-01-01" in leftovers[0].read_bytes()  # the new text was on disk
 
     impatient = _cli(rules_copy, empty_db, b, "2027-06-01", "乙", wait=0.5)  # cannot get the lock in time
     _, err = impatient.communicate(timeout=60)
@@ -210,12 +278,19 @@ def test_a_kill_during_the_write_leaves_the_old_file(rules_copy, empty_db, tmp_p
 
     publisher.send_signal(signal.SIGKILL)
     publisher.wait(timeout=30)
-    assert path.read_bytes() == original                 # the old file, whole
-    load_rulebook(rules_copy)                            # and the rules load (the temporary file is not a rule file)
-    assert _records(empty_db) == ([], [])                # nothing recorded: the transaction never committed
+    assert path.read_bytes() == original  # the old file, whole
+    load_rulebook(rules_copy)  # and the rules load (the temporary file is not a rule file)
+    assert _records(empty_db) == ([], [])  # nothing recorded: the transaction never committed
 
     # the lock died with the process: publishing again works and clears the leftover
-    publish(load_draft_file(a), effective_from="2027-01-01", reason="again", author="甲", rules_dir=rules_copy, db_url=empty_db)
+    publish(
+        load_draft_file(a),
+        effective_from="2027-01-01",
+        reason="again",
+        author="甲",
+        rules_dir=rules_copy,
+        db_url=empty_db,
+    )
     assert path.read_bytes().startswith(original) and not list(path.parent.glob(".street_vending.yaml.*.tmp"))
     assert [r.author for r in _records(empty_db)[0]] == ["甲"]
 
@@ -224,6 +299,12 @@ def test_refused_when_the_store_cannot_record_it(rules_copy, tmp_path):
     path = rules_copy / SV
     original = path.read_bytes()
     with pytest.raises(PublishRefused, match="the store cannot record the version"):
-        publish(_lighter_draft(rules_copy), effective_from="2027-01-01", reason="r", author="a", rules_dir=rules_copy,
-                db_url=f"sqlite:///{tmp_path / 'not-initialised.db'}")
+        publish(
+            _lighter_draft(rules_copy),
+            effective_from="2027-01-01",
+            reason="r",
+            author="a",
+            rules_dir=rules_copy,
+            db_url=f"sqlite:///{tmp_path / 'not-initialised.db'}",
+        )
     assert path.read_bytes() == original

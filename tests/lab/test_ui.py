@@ -1,4 +1,5 @@
-"""The Rule lab app driven from Python (no browser): edit, see lint/tests/impact, publish, history, scenario, consistency."""
+"""The Rule lab app driven from Python (no browser): edit, see lint/tests/impact, publish, history, scenario,
+consistency."""
 
 from __future__ import annotations
 
@@ -51,11 +52,15 @@ def test_edit_a_fine_range_updates_lint_tests_and_impact_then_publish(lab, rules
     assert _count(lab, "level") == 2 and _count(lab, "any") == len(lab.changed_table.rows) > 2
     assert "wb-lab-count-level'><td>Level changes 阶次</td><td><b>2</b>" in lab.impact_box.value
     assert [list(v) for v in lab.bars.y] == [[h[1] for h in lab.report.histogram], [h[2] for h in lab.report.histogram]]
-    assert list(lab.bars.y[0]) != list(lab.bars.y[1])              # the before/after chart moved
-    lab.changed_table.select("L003")                               # 5.5 m²: standard → lighter
-    assert "wb-lab-trace-before" in lab.traces.value and "sv_standard" in lab.traces.value and "sv_lighter" in lab.traces.value
+    assert list(lab.bars.y[0]) != list(lab.bars.y[1])  # the before/after chart moved
+    lab.changed_table.select("L003")  # 5.5 m²: standard → lighter
+    assert (
+        "wb-lab-trace-before" in lab.traces.value
+        and "sv_standard" in lab.traces.value
+        and "sv_lighter" in lab.traces.value
+    )
 
-    lighter.person_max.value = 1500                                # above the statutory 1,000
+    lighter.person_max.value = 1500  # above the statutory 1,000
     assert "statutory range" in lighter.problems.value and "problem(s)" in lab.lint_box.value
     assert lab.report is None and "no impact" in lab.impact_box.value
     lab.author.value = "张法制"
@@ -112,8 +117,12 @@ def test_scenario_tester_decides_both_and_saves_a_rule_test(lab, rules_copy):
     assert "fails against the published rules until the draft is published" in lab.status.text
     book = load_rulebook(rules_copy)
     [saved] = [t for t in book.tests if t.name == "情景 面积4㎡ 从轻 20–80"]
-    assert saved.expect["fine_yuan"] == {"min": 20, "max": 80} and saved.where.path.endswith("tests/lab_street_vending.yaml")
-    assert any(t.test.name == saved.name and not t.passed for t in lab.feedback.tests) is False   # the draft passes its own test
+    assert saved.expect["fine_yuan"] == {"min": 20, "max": 80} and saved.where.path.endswith(
+        "tests/lab_street_vending.yaml"
+    )
+    assert (
+        any(t.test.name == saved.name and not t.passed for t in lab.feedback.tests) is False
+    )  # the draft passes its own test
 
 
 def test_consistency_tab_ranks_departments(ro_lab):
@@ -131,9 +140,15 @@ def test_rows_can_be_added_moved_and_deleted(ro_lab):
     assert new.id.value == "new_row_1" and lab.rows[-1].id.value == "sv_standard"
     assert any("missing legal basis" in m for m in lab.feedback.row_problems[len(lab.rows) - 2])
     lab.delete_row(new)
-    assert [r.id.value for r in lab.rows] == ["sv_exempt_first", "sv_mitigated", "sv_heavier", "sv_lighter", "sv_standard"]
+    assert [r.id.value for r in lab.rows] == [
+        "sv_exempt_first",
+        "sv_mitigated",
+        "sv_heavier",
+        "sv_lighter",
+        "sv_standard",
+    ]
     assert "No problems" in lab.lint_box.value
-    _row(lab, "sv_standard").up.click()                       # the catch-all above the lighter row: sv_lighter unreachable
+    _row(lab, "sv_standard").up.click()  # the catch-all above the lighter row: sv_lighter unreachable
     assert [r.id.value for r in lab.rows][3:] == ["sv_standard", "sv_lighter"]
     assert any("unreachable" in m for m in lab.feedback.row_problems[4])
     _row(lab, "sv_standard").down.click()

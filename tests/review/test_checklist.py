@@ -1,11 +1,11 @@
 """rules/review.yaml: the real file is clean; each mistake a person can make is reported at its line."""
 
+from pathlib import Path
+
 import pytest
 
-from workbench.review.checklist import TOTAL_POINTS, load_checklist, validate_review_rules
 from workbench.errors import RuleBookError
-
-from pathlib import Path
+from workbench.review.checklist import TOTAL_POINTS, load_checklist, validate_review_rules
 
 REVIEW_YAML = Path(__file__).resolve().parents[2] / "rules" / "review.yaml"
 
@@ -54,17 +54,50 @@ def _line_of(text, marker):
     "old,new,message,at_line",
     [
         ("    points: 10\n    items:", "    points: 12\n    items:", "section points sum to 102, not 100", False),
-        ("        points: 2\n        repeatable: true\n        basis: 行政处罚法 第四十二条",
-         "        points: 2\n        repeatable: true\n        colour: red\n        basis: 行政处罚法 第四十二条", "unknown key 'colour'", "colour: red"),
-        ("        precheck: service_late", "        precheck: served_too_late", "unknown pre-check 'served_too_late'", "precheck: served_too_late"),
-        ("      - code: seal_missing", "      - code: service_late", "code 'service_late' already used", "- code: service_late"),
-        ("      - code: filing_order_wrong\n        zh: 未按立案、调查、审查、决定、送达顺序归档\n        en: Documents not filed in procedural order\n        points: 1",
-         "      - code: filing_order_wrong\n        zh: 未按立案、调查、审查、决定、送达顺序归档\n        en: Documents not filed in procedural order\n        points: 6",
-         "deducts 6 but section archiving has only 5 points", False),
-        ("  good_min: {value: 80,", "  good_min: {value: 95,", "grade good must have a lower min_score than excellent", False),
+        (
+            "        points: 2\n        repeatable: true\n        basis: 行政处罚法 第四十二条",
+            "        points: 2\n        repeatable: true\n        colour: red\n        basis: 行政处罚法 第四十二条",
+            "unknown key 'colour'",
+            "colour: red",
+        ),
+        (
+            "        precheck: service_late",
+            "        precheck: served_too_late",
+            "unknown pre-check 'served_too_late'",
+            "precheck: served_too_late",
+        ),
+        (
+            "      - code: seal_missing",
+            "      - code: service_late",
+            "code 'service_late' already used",
+            "- code: service_late",
+        ),
+        (
+            "      - code: filing_order_wrong\n"
+            "        zh: 未按立案、调查、审查、决定、送达顺序归档\n"
+            "        en: Documents not filed in procedural order\n"
+            "        points: 1",
+            "      - code: filing_order_wrong\n"
+            "        zh: 未按立案、调查、审查、决定、送达顺序归档\n"
+            "        en: Documents not filed in procedural order\n"
+            "        points: 6",
+            "deducts 6 but section archiving has only 5 points",
+            False,
+        ),
+        (
+            "  good_min: {value: 80,",
+            "  good_min: {value: 95,",
+            "grade good must have a lower min_score than excellent",
+            False,
+        ),
         ("        basis: 行政处罚法 第五十九条第二款\n", "", "item seal_missing lacks 'basis'", False),
         ("  - code: facts\n", "  - code: fakts\n", "code must be one of", "- code: fakts"),
-        ("  pass_min: {value: 60,", "  pass_min: {value: sixty,", "parameter pass_min: value must be a number", "pass_min: {value: sixty"),
+        (
+            "  pass_min: {value: 60,",
+            "  pass_min: {value: sixty,",
+            "parameter pass_min: value must be a number",
+            "pass_min: {value: sixty",
+        ),
     ],
 )
 def test_mistakes_are_reported_with_path_and_line(tmp_path, old, new, message, at_line):

@@ -40,7 +40,9 @@ def test_clean_file_within_benchmark(checklist):
 
 
 # Arts. 5, 34: the fine must lie in the benchmark band (standard 200–500 for 6 m² in the 2021 version)
-@pytest.mark.parametrize("fine,expected", [(200, []), (500, []), (501, ["fine_outside_benchmark"]), (150, ["fine_outside_benchmark"])])
+@pytest.mark.parametrize(
+    "fine,expected", [(200, []), (500, []), (501, ["fine_outside_benchmark"]), (150, ["fine_outside_benchmark"])]
+)
 def test_fine_outside_benchmark(checklist, fine, expected):
     assert codes(case(penalty={"fine_yuan": fine}), checklist) == expected
 
@@ -56,10 +58,20 @@ def test_fine_finding_carries_basis_band_and_rules_version(checklist):
 
 # Art. 37: act under the 2021 benchmark, decided under the lighter 2025 one → the 2025 band applies
 def test_benchmark_version_follows_article_37(checklist):
-    old_band = case(act_date="2024-11-01", filing_date="2024-11-05", decision_date="2024-12-10", service_date="2024-12-11",
-                    penalty={"fine_yuan": 450})
-    new_band = case(act_date="2024-11-01", filing_date="2024-11-05", decision_date="2025-01-20", service_date="2025-01-21",
-                    penalty={"fine_yuan": 450})
+    old_band = case(
+        act_date="2024-11-01",
+        filing_date="2024-11-05",
+        decision_date="2024-12-10",
+        service_date="2024-12-11",
+        penalty={"fine_yuan": 450},
+    )
+    new_band = case(
+        act_date="2024-11-01",
+        filing_date="2024-11-05",
+        decision_date="2025-01-20",
+        service_date="2025-01-21",
+        penalty={"fine_yuan": 450},
+    )
     assert codes(old_band, checklist) == []
     [f] = precheck(new_band, checklist=checklist)
     assert f.code == "fine_outside_benchmark" and f.details["benchmark"]["max"] == 400
@@ -69,20 +81,29 @@ def test_benchmark_version_follows_article_37(checklist):
 def test_mandatory_mitigation_not_applied(checklist):
     minor = case(party={"kind": "person", "age": 16, "capacity": "full"}, penalty={"fine_yuan": 300})
     [f] = precheck(minor, checklist=checklist)
-    assert f.code == "mitigation_not_applied" and f.deduction["points"] == checklist.items["mitigation_not_applied"].points
+    assert (
+        f.code == "mitigation_not_applied" and f.deduction["points"] == checklist.items["mitigation_not_applied"].points
+    )
     assert "第三十二条" in f.basis
     applied = case(circumstances=["eliminated_harm"], penalty={"fine_yuan": 50})
     assert codes(applied, checklist) == []
-    assert codes(case(circumstances=["eliminated_harm"], penalty={"fine_yuan": 51}), checklist) == ["mitigation_not_applied"]
+    assert codes(case(circumstances=["eliminated_harm"], penalty={"fine_yuan": 51}), checklist) == [
+        "mitigation_not_applied"
+    ]
 
 
 # Art. 36: two years from the act (end) to discovery; penalising after that is a veto
 def test_penalty_after_limitation_is_a_veto(checklist):
-    barred = case(act_date="2021-08-01", discovered_date="2023-08-02", filing_date="2023-08-03",
-                  decision_date="2023-08-20", service_date="2023-08-21")
+    barred = case(
+        act_date="2021-08-01",
+        discovered_date="2023-08-02",
+        filing_date="2023-08-03",
+        decision_date="2023-08-20",
+        service_date="2023-08-21",
+    )
     [f] = precheck(barred, checklist=checklist)
     assert f.code == "time_barred" and f.deduction["veto"] is True and "第三十六条" in f.basis
-    in_time = dict(barred, discovered_date="2023-08-01")   # exactly two years
+    in_time = dict(barred, discovered_date="2023-08-01")  # exactly two years
     assert codes(in_time, checklist) == []
 
 
@@ -121,11 +142,20 @@ def test_no_penalty_decided_where_none_is_due_has_no_findings(checklist):
 
 
 def run_cli(stdin, *args):
-    return subprocess.run([sys.executable, "-m", "workbench.cli", "precheck", *args], input=stdin, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "workbench.cli", "precheck", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_cli_prints_findings_json():
-    result = run_cli(json.dumps(case(officers=["O1"], decision_date="2024-06-10", service_date="2024-06-11"), ensure_ascii=False), "-")
+    result = run_cli(
+        json.dumps(case(officers=["O1"], decision_date="2024-06-10", service_date="2024-06-11"), ensure_ascii=False),
+        "-",
+    )
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert [f["code"] for f in out["findings"]] == ["officers_fewer_than_two", "decision_over_90_days"]
@@ -146,11 +176,14 @@ def test_cli_bad_input_exit_2_naming_the_field():
 
 
 # Arts. 30, 31, 33: where the law says no penalty, penalising is a veto; a discretionary exemption is not
-@pytest.mark.parametrize("over,reason", [
-    ({"party": {"kind": "person", "age": 13, "capacity": "full"}}, "under_14"),
-    ({"party": {"kind": "person", "age": 30, "capacity": "none"}}, "no_capacity"),
-    ({"circumstances": ["minor", "corrected_promptly", "no_harm"]}, "minor_corrected_no_harm"),
-])
+@pytest.mark.parametrize(
+    "over,reason",
+    [
+        ({"party": {"kind": "person", "age": 13, "capacity": "full"}}, "under_14"),
+        ({"party": {"kind": "person", "age": 30, "capacity": "none"}}, "no_capacity"),
+        ({"circumstances": ["minor", "corrected_promptly", "no_harm"]}, "minor_corrected_no_harm"),
+    ],
+)
 def test_penalty_where_the_law_bars_it(checklist, over, reason):
     [f] = precheck(case(**over), checklist=checklist)
     assert f.code == "penalty_barred" and f.details["reason"] == reason and f.deduction["veto"] is True

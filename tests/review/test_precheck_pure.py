@@ -59,7 +59,10 @@ def test_domain_example_25_decision_after_101_days(checklist):
     [f] = pure_findings(parse_case_file(case(decision_date="2024-06-10", service_date="2024-06-10")), checklist)
     assert f.details == {"days": 101, "limit_days": 90}
     assert "2024-05-30" in f.message_zh  # the deadline
-    assert f.deduction["section"] == "procedure" and f.deduction["points"] == checklist.items["decision_over_90_days"].points
+    assert (
+        f.deduction["section"] == "procedure"
+        and f.deduction["points"] == checklist.items["decision_over_90_days"].points
+    )
 
 
 # Art. 51: summary procedure only for ≤ 200 yuan (person), ≤ 3,000 (organisation), or a warning
@@ -75,7 +78,9 @@ def test_domain_example_25_decision_after_101_days(checklist):
     ],
 )
 def test_summary_procedure_thresholds(checklist, kind, fine, other, expected):
-    data = case(procedure="summary", party={"kind": kind}, penalty={"fine_yuan": fine, "other": other}, filing_date=None)
+    data = case(
+        procedure="summary", party={"kind": kind}, penalty={"fine_yuan": fine, "other": other}, filing_date=None
+    )
     assert codes(checklist, data) == expected
 
 
@@ -94,7 +99,10 @@ def test_service_skips_statutory_holiday(checklist):
     # decided Mon 2024-06-03; Mon 2024-06-10 is 端午节, so the 7th working day is Thu 13, not Wed 12
     assert workdays.add_working_days(dt.date(2024, 6, 3), 7) == dt.date(2024, 6, 13)
     assert codes(checklist, case(filing_date="2024-05-20", decision_date="2024-06-03", service_date="2024-06-13")) == []
-    [f] = pure_findings(parse_case_file(case(filing_date="2024-05-20", decision_date="2024-06-03", service_date="2024-06-14")), checklist)
+    [f] = pure_findings(
+        parse_case_file(case(filing_date="2024-05-20", decision_date="2024-06-03", service_date="2024-06-14")),
+        checklist,
+    )
     assert f.code == "service_late" and f.details["due"] == "2024-06-13" and f.details["working_days"] == 8
 
 

@@ -5,12 +5,20 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.errors import InputError
 from workbench.review.sampling import Population, allocate, draw, sample_size
 
 
-def population(n=2000, departments=("urban_management", "market_regulation", "housing", "greening"), small="greening", small_n=3, risky_every=10):
+def population(
+    n=2000,
+    departments=("urban_management", "market_regulation", "housing", "greening"),
+    small="greening",
+    small_n=3,
+    risky_every=10,
+):
     rows = []
     for i in range(n):
         dept = departments[i % (len(departments) - 1)]
@@ -24,8 +32,14 @@ def population(n=2000, departments=("urban_management", "market_regulation", "ho
 # 385 (N = ∞, 95%, ±5%), 278 (N = 1,000), 80 (N = 100), 370 (N = 10,000), 664 (99%), 1,068 (±3%)
 @pytest.mark.parametrize(
     "N,confidence,margin,expected",
-    [(None, 0.95, 0.05, 385), (1000, 0.95, 0.05, 278), (100, 0.95, 0.05, 80), (10000, 0.95, 0.05, 370),
-     (None, 0.99, 0.05, 664), (None, 0.95, 0.03, 1068)],
+    [
+        (None, 0.95, 0.05, 385),
+        (1000, 0.95, 0.05, 278),
+        (100, 0.95, 0.05, 80),
+        (10000, 0.95, 0.05, 370),
+        (None, 0.99, 0.05, 664),
+        (None, 0.95, 0.03, 1068),
+    ],
 )
 def test_sample_size_matches_published_values(N, confidence, margin, expected):
     calc = sample_size(N, confidence, margin, 0.5)
@@ -58,7 +72,7 @@ def test_stratified_is_proportional_with_a_minimum_per_department():
     rows = population()
     sample = draw(Population.from_rows(rows), "stratified", seed=7, size=60, min_per_stratum=5)
     drawn = Counter(r["department"] for r in rows if r["case_id"] in set(sample.case_ids))
-    assert drawn["greening"] == 3                    # smaller than the minimum: all of it
+    assert drawn["greening"] == 3  # smaller than the minimum: all of it
     assert sum(drawn.values()) == 60
     for row in sample.allocation:
         if row["stratum"] != "greening":
@@ -73,11 +87,11 @@ def test_allocation_minimums_can_exceed_the_size():
 
 
 def test_risk_weights_draw_flagged_files_more_often_and_are_shown():
-    rows = population(n=20000, risky_every=10)   # 10% flagged
+    rows = population(n=20000, risky_every=10)  # 10% flagged
     sample = draw(Population.from_rows(rows), "risk", seed=3, size=1000, risk_weight=4)
     flagged = {r["case_id"] for r in rows if r["findings"]}
     share = sum(1 for c in sample.case_ids if c in flagged) / len(sample.case_ids)
-    expected = 4 * 0.1 / (4 * 0.1 + 0.9)                # 0.3077 for a small sample of a big population
+    expected = 4 * 0.1 / (4 * 0.1 + 0.9)  # 0.3077 for a small sample of a big population
     assert abs(share - expected) < 0.05
     table = {w["weight"]: w for w in sample.weights}
     assert table[4.0]["population"] == 2000 and table[1.0]["population"] == 18003
@@ -99,7 +113,9 @@ def test_size_from_confidence_is_stored_with_the_formula():
     assert sample.to_dict()["size"] == 278
 
 
-@pytest.mark.parametrize("kwargs,field", [({"method": "lottery"}, "method"), ({"seed": -1}, "seed"), ({"size": 0}, "size")])
+@pytest.mark.parametrize(
+    "kwargs,field", [({"method": "lottery"}, "method"), ({"seed": -1}, "seed"), ({"size": 0}, "size")]
+)
 def test_bad_parameters_name_the_field(kwargs, field):
     args = {"method": "simple", "seed": 1, "size": 10, **kwargs}
     with pytest.raises(InputError) as err:
@@ -112,11 +128,10 @@ def test_empty_population_is_refused():
         draw(Population.from_rows([]), "simple", seed=1, size=5)
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
-
-
 @settings(max_examples=300, deadline=None)
-@given(counts=st.lists(st.integers(1, 500), min_size=1, max_size=12), size=st.integers(1, 3000), minimum=st.integers(0, 20))
+@given(
+    counts=st.lists(st.integers(1, 500), min_size=1, max_size=12), size=st.integers(1, 3000), minimum=st.integers(0, 20)
+)
 def test_allocation_invariants(counts, size, minimum):
     alloc = allocate(counts, size, minimum)
     size = min(size, sum(counts))

@@ -17,7 +17,14 @@ def test_clean_file_scores_100_excellent(checklist):
 
 
 def test_deductions_subtract_and_grade_follows(checklist):
-    result = score(checklist, [{"item": "hearing_notice_missing"}, {"item": "fine_outside_benchmark"}, {"item": "facts_item_missing", "count": 2}])
+    result = score(
+        checklist,
+        [
+            {"item": "hearing_notice_missing"},
+            {"item": "fine_outside_benchmark"},
+            {"item": "facts_item_missing", "count": 2},
+        ],
+    )
     assert result.total == 100 - 5 - 5 - 2
     assert result.grade == "good"
     procedure = next(s for s in result.sections if s["code"] == "procedure")
@@ -25,15 +32,24 @@ def test_deductions_subtract_and_grade_follows(checklist):
 
 
 def test_a_section_never_goes_below_zero(checklist):
-    result = score(checklist, [{"item": "not_one_case_one_file"}, {"item": "contents_or_pagination_wrong"},
-                               {"item": "filing_order_wrong"}, {"item": "document_template_wrong"}])
+    result = score(
+        checklist,
+        [
+            {"item": "not_one_case_one_file"},
+            {"item": "contents_or_pagination_wrong"},
+            {"item": "filing_order_wrong"},
+            {"item": "document_template_wrong"},
+        ],
+    )
     archiving = next(s for s in result.sections if s["code"] == "archiving")
     assert archiving["deducted"] == 5 and archiving["score"] == 0
     assert result.total == 100 - 5 - 2
 
 
 def test_veto_makes_the_file_zero_and_fail_whatever_else(checklist):
-    result = score(checklist, [{"item": "officers_fewer_than_two", "source": "precheck", "finding": "officers_fewer_than_two"}])
+    result = score(
+        checklist, [{"item": "officers_fewer_than_two", "source": "precheck", "finding": "officers_fewer_than_two"}]
+    )
     assert result.total == 0 and result.grade == "fail" and result.grade_zh == "不合格"
     assert result.veto == ["officers_fewer_than_two"] and result.defective
 
@@ -41,30 +57,68 @@ def test_veto_makes_the_file_zero_and_fail_whatever_else(checklist):
 def test_rejected_proposal_needs_a_comment_and_does_not_count(checklist):
     proposed = [Deduction("service_late", source="precheck", finding="service_late")]
     with pytest.raises(InputError) as err:
-        score(checklist, [{"item": "service_late", "source": "precheck", "finding": "service_late", "status": "rejected"}], proposed)
+        score(
+            checklist,
+            [{"item": "service_late", "source": "precheck", "finding": "service_late", "status": "rejected"}],
+            proposed,
+        )
     assert err.value.field == "deductions.comment"
-    result = score(checklist, [{"item": "service_late", "source": "precheck", "finding": "service_late", "status": "rejected",
-                                "comment": "送达回证显示当事人拒收, 留置送达日期在期限内"}], proposed)
+    result = score(
+        checklist,
+        [
+            {
+                "item": "service_late",
+                "source": "precheck",
+                "finding": "service_late",
+                "status": "rejected",
+                "comment": "送达回证显示当事人拒收, 留置送达日期在期限内",
+            }
+        ],
+        proposed,
+    )
     assert result.total == 100 and not result.defective
 
 
 def test_changed_points_need_a_comment_and_stay_within_the_item(checklist):
     with pytest.raises(InputError):
-        score(checklist, [{"item": "hearing_notice_missing", "source": "precheck", "finding": "hearing_notice_missing", "points": 2}])
-    result = score(checklist, [{"item": "hearing_notice_missing", "source": "precheck", "finding": "hearing_notice_missing",
-                                "points": 2, "comment": "已口头告知并有笔录"}])
+        score(
+            checklist,
+            [
+                {
+                    "item": "hearing_notice_missing",
+                    "source": "precheck",
+                    "finding": "hearing_notice_missing",
+                    "points": 2,
+                }
+            ],
+        )
+    result = score(
+        checklist,
+        [
+            {
+                "item": "hearing_notice_missing",
+                "source": "precheck",
+                "finding": "hearing_notice_missing",
+                "points": 2,
+                "comment": "已口头告知并有笔录",
+            }
+        ],
+    )
     assert result.total == 98
     with pytest.raises(InputError) as err:
         score(checklist, [{"item": "hearing_notice_missing", "points": 6, "comment": "x"}])
     assert err.value.field == "deductions.points"
 
 
-@pytest.mark.parametrize("bad,field", [
-    ({"item": "no_such_item"}, "deductions.item"),
-    ({"item": "seal_missing", "count": 2}, "deductions.count"),
-    ({"item": "time_barred", "points": 3}, "deductions.points"),
-    ({"item": "seal_missing", "colour": "red"}, "deductions"),
-])
+@pytest.mark.parametrize(
+    "bad,field",
+    [
+        ({"item": "no_such_item"}, "deductions.item"),
+        ({"item": "seal_missing", "count": 2}, "deductions.count"),
+        ({"item": "time_barred", "points": 3}, "deductions.points"),
+        ({"item": "seal_missing", "colour": "red"}, "deductions"),
+    ],
+)
 def test_bad_deductions_name_the_field(checklist, bad, field):
     with pytest.raises(InputError) as err:
         score(checklist, [bad])
@@ -72,6 +126,7 @@ def test_bad_deductions_name_the_field(checklist, bad, field):
 
 
 # -- confidence intervals ---------------------------------------------------------------
+
 
 def test_wilson_matches_the_textbook_value_without_fpc():
     # Wilson 95% for 10/100 (e.g. Newcombe 1998): 0.0552 to 0.1744
@@ -95,6 +150,7 @@ def test_stratified_estimate_weights_departments_by_population():
 
 # -- reports ---------------------------------------------------------------------------
 
+
 def scored_rows(checklist):
     plan = [
         ("C1", "urban_management", ["O1", "O2"], [{"item": "hearing_notice_missing"}]),
@@ -112,8 +168,11 @@ def scored_rows(checklist):
 
 def test_report_per_sample_department_and_officer(checklist):
     rows = scored_rows(checklist)
-    report = build_report({"id": 1, "method": "stratified", "seed": 9, "case_ids": [r["case_id"] for r in rows]}, rows,
-                          {"urban_management": 30, "market_regulation": 20})
+    report = build_report(
+        {"id": 1, "method": "stratified", "seed": 9, "case_ids": [r["case_id"] for r in rows]},
+        rows,
+        {"urban_management": 30, "market_regulation": 20},
+    )
     s = report.summary
     assert s["reviewed"] == 5 and s["defective_files"] == 3
     assert s["average_score"] == pytest.approx((95 + 100 + 93 + 0 + 100) / 5)
@@ -132,7 +191,11 @@ def test_report_per_sample_department_and_officer(checklist):
 
 def test_xlsx_and_csv_exports(checklist):
     rows = scored_rows(checklist)
-    report = build_report({"method": "simple", "case_ids": [r["case_id"] for r in rows]}, rows, {"urban_management": 30, "market_regulation": 20})
+    report = build_report(
+        {"method": "simple", "case_ids": [r["case_id"] for r in rows]},
+        rows,
+        {"urban_management": 30, "market_regulation": 20},
+    )
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(report)))
     assert book.sheetnames == ["汇总 Summary", "按单位 Departments", "按人员 Officers", "扣分项 Defects", "案卷 Files"]
     sheet = book["按单位 Departments"]
@@ -150,12 +213,16 @@ def test_xlsx_and_csv_exports(checklist):
 
 def test_risk_weighted_report_weights_files_back(checklist):
     rows = scored_rows(checklist)
-    for r in rows:                                   # flagged files were drawn with weight 3
+    for r in rows:  # flagged files were drawn with weight 3
         r["weight"] = 3.0 if r["defective"] else 1.0
-    report = build_report({"method": "risk", "case_ids": [r["case_id"] for r in rows]}, rows, {"urban_management": 30, "market_regulation": 20})
+    report = build_report(
+        {"method": "risk", "case_ids": [r["case_id"] for r in rows]},
+        rows,
+        {"urban_management": 30, "market_regulation": 20},
+    )
     rate = report.summary["defect_rate"]
     assert rate["method"].startswith("weighted wilson")
-    assert rate["estimate"] == pytest.approx((3 / 3) / (3 / 3 + 2), abs=1e-4)   # 3 defective at 1/3 each, 2 clean at 1
-    assert rate["estimate"] < 3 / 5                                             # below the raw sample share
+    assert rate["estimate"] == pytest.approx((3 / 3) / (3 / 3 + 2), abs=1e-4)  # 3 defective at 1/3 each, 2 clean at 1
+    assert rate["estimate"] < 3 / 5  # below the raw sample share
     dept = report.departments.set_index("department")
     assert dept.loc["urban_management", "ci_method"].startswith("weighted wilson")

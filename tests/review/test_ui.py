@@ -1,4 +1,5 @@
-"""The Review desk app driven from Python (no browser): draw, score with proposals, conflicts shown, report and export."""
+"""The Review desk app driven from Python (no browser): draw, score with proposals, conflicts shown, report and
+export."""
 
 import base64
 import io
@@ -8,8 +9,8 @@ import ipywidgets as widgets
 import openpyxl
 import pytest
 
-from workbench.ui.common import I18n
 from workbench.ui import review
+from workbench.ui.common import I18n
 
 
 @pytest.fixture()
@@ -41,14 +42,20 @@ def test_draw_score_and_report(desk):
     desk.files_table.select(case)
     assert desk.file_view["case_id"] == case
     assert "张**" in desk.file_html.value and "430" in desk.file_html.value and "1234" not in desk.file_html.value
-    assert "占道经营" in desk.file_html.value and "占用面积" in desk.file_html.value and "处罚决定书" in desk.file_html.value
-    proposed = [l["deduction"].item for l in desk.lines]
+    assert (
+        "占道经营" in desk.file_html.value
+        and "占用面积" in desk.file_html.value
+        and "处罚决定书" in desk.file_html.value
+    )
+    proposed = [line["deduction"].item for line in desk.lines]
     assert proposed == [p["item"] for p in desk.file_view["proposed"]]
     # reviewer adds a deduction; the preview follows
     desk.add_item.value = "seal_missing"
     desk.add_button.click()
     total = float(re.search(r"data-total='([\d.]+)'", desk.preview.value).group(1))
-    expected = 0 if "officers_fewer_than_two" in proposed else 100 - 2 - sum(desk.checklist.items[i].points for i in proposed)
+    expected = (
+        0 if "officers_fewer_than_two" in proposed else 100 - 2 - sum(desk.checklist.items[i].points for i in proposed)
+    )
     assert total == expected
     desk.final_button.click()
     assert "wb-ok" in desk.status._dom_classes, desk.status.text
@@ -56,7 +63,7 @@ def test_draw_score_and_report(desk):
     row = next(r for r in desk.files_table.rows if r["case_id"] == case)
     assert row["total"] == expected and "王评查" in row["reviewers"]
     # rejecting a proposal without a comment is refused at save, with the message on the page
-    assert desk.lines[0]["deduction"].source == "precheck"   # the drawn file with findings has a proposal
+    assert desk.lines[0]["deduction"].source == "precheck"  # the drawn file with findings has a proposal
     desk.lines[0]["confirm"].value = False
     assert "wb-review-preview-error" in desk.preview.value
     desk.save_button.click()
@@ -67,7 +74,9 @@ def test_draw_score_and_report(desk):
     desk.report_button.click()
     assert desk.report is not None and desk.report.summary["reviewed"] == 1
     assert "CI" in desk.summary_html.value or "置信区间" in desk.summary_html.value
-    href = re.search(r"class='wb-review-xlsx' download='[^']+' href='data:[^;]+;base64,([^']+)'", desk.download_html.value).group(1)
+    href = re.search(
+        r"class='wb-review-xlsx' download='[^']+' href='data:[^;]+;base64,([^']+)'", desk.download_html.value
+    ).group(1)
     book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(href)))
     assert "按单位 Departments" in book.sheetnames
     assert len(desk.charts.children) == 2
@@ -92,7 +101,7 @@ def test_stale_save_from_a_second_tab_is_refused(desk, review_db):
 def test_language_switch_relabels(desk):
     desk.size.value = 5
     desk.draw_button.click()
-    assert "<td data-col=\"stratum\">市场监管</td>" in desk.allocation_table.grid.value
+    assert '<td data-col="stratum">市场监管</td>' in desk.allocation_table.grid.value
     desk.i18n.set_language("en")
     assert desk.draw_button.description == "Draw 抽取"
     assert "market_regulation 市场监管" in desk.allocation_table.grid.value
@@ -130,22 +139,26 @@ def test_a_fresh_desk_labels_every_table_and_hides_what_needs_a_draw(tmp_path):
     assert d.status.kind != "wb-error", d.status.text
     draw_tab, score_tab, report_tab = d.tabs.children
     assert headings(draw_tab) == ["各单位分配", "风险加权权重", "已抽样本"]
-    assert not shown(d.allocation_box) and not shown(d.weights_box)          # nothing drawn yet
+    assert not shown(d.allocation_box) and not shown(d.weights_box)  # nothing drawn yet
     assert shown(d.no_samples) and "尚无样本" in d.no_samples.value and not shown(d.samples_table.widget)
     assert shown(d.files_hint) and not shown(d.files_box) and not shown(d.editor_box)
     assert "抽中的案卷" in headings(score_tab)
-    assert d.add_item.description == "增加扣分项"                            # the item picker has a label
+    assert d.add_item.description == "增加扣分项"  # the item picker has a label
     assert shown(d.report_hint) and not shown(d.results_box)
     assert headings(report_tab) == ["按单位", "按执法人员", "常见问题"]
     d.i18n.set_language("en")
-    assert headings(draw_tab) == ["Allocation by department 各单位分配", "Risk weights 风险加权", "Samples drawn so far 已抽样本"]
+    assert headings(draw_tab) == [
+        "Allocation by department 各单位分配",
+        "Risk weights 风险加权",
+        "Samples drawn so far 已抽样本",
+    ]
     assert "No samples yet" in d.no_samples.value
     assert "Files drawn 抽中的案卷" in headings(score_tab)
     assert headings(report_tab) == ["By department 按单位", "By officer 按执法人员", "Most frequent defects 常见问题"]
 
 
 def test_draw_shows_the_allocation_and_the_files_drawn(desk):
-    fresh = review.build(url=desk.url, i18n=I18n(lang="zh"))   # this module's database may already hold samples
+    fresh = review.build(url=desk.url, i18n=I18n(lang="zh"))  # this module's database may already hold samples
     fresh.reviewer.value = "王评查"
     assert not shown(fresh.allocation_box) and not shown(fresh.files_box)
     fresh.method.value = "stratified"
@@ -153,25 +166,25 @@ def test_draw_shows_the_allocation_and_the_files_drawn(desk):
     fresh.draw_button.click()
     assert "wb-ok" in fresh.status._dom_classes, fresh.status.text
     assert shown(fresh.allocation_box) and len(fresh.allocation_table.rows) == 3
-    assert not shown(fresh.allocation_table.controls)                        # 3 rows: no sort/paging controls
-    assert not shown(fresh.weights_box)                                       # weights belong to a risk-weighted draw
+    assert not shown(fresh.allocation_table.controls)  # 3 rows: no sort/paging controls
+    assert not shown(fresh.weights_box)  # weights belong to a risk-weighted draw
     assert shown(fresh.samples_table.widget) and not shown(fresh.no_samples)
     assert fresh.sample_id in [r["id"] for r in fresh.samples_table.rows]
     assert "按单位分层" in fresh.draw_info.value and "n = 9" in fresh.draw_info.value
-    fresh.i18n.set_language("en")                                             # the summary line follows the language
+    fresh.i18n.set_language("en")  # the summary line follows the language
     assert "Stratified by department 分层" in fresh.draw_info.value and "按单位分层" not in fresh.draw_info.value
     assert "Sample" in fresh.status.text and "drawn: 9 files" in fresh.status.text
-    assert "Stratified by department 分层" in fresh.samples_table.grid.value          # the method by name, not its code
+    assert "Stratified by department 分层" in fresh.samples_table.grid.value  # the method by name, not its code
     fresh.i18n.set_language("zh")
     assert shown(fresh.files_box) and not shown(fresh.files_hint) and len(fresh.files_table.rows) == 9
-    assert shown(fresh.file_hint) and not shown(fresh.editor_box)            # no file open yet
+    assert shown(fresh.file_hint) and not shown(fresh.editor_box)  # no file open yet
     fresh.files_table.select(fresh.files_table.rows[0]["case_id"])
     assert shown(fresh.editor_box) and not shown(fresh.file_hint)
     fresh.method.value = "risk"
     fresh.draw_button.click()
     assert "wb-ok" in fresh.status._dom_classes, fresh.status.text
     assert shown(fresh.weights_box) and fresh.weights_table.rows
-    assert not shown(fresh.editor_box)                                        # the open file belonged to the previous sample
+    assert not shown(fresh.editor_box)  # the open file belonged to the previous sample
     fresh.report_button.click()
     assert shown(fresh.results_box) and not shown(fresh.report_hint)
 
@@ -181,8 +194,8 @@ def test_compact_tables_show_their_controls_only_when_there_is_more_than_one_pag
 
     compact = DataTable([Column("id", "col_id")], [{"id": k} for k in range(3)], page_size=3, compact=True)
     plain = DataTable([Column("id", "col_id")], [{"id": k} for k in range(3)], page_size=3)
-    assert not shown(compact.controls) and shown(plain.controls)          # the default is unchanged
-    compact.set_rows([{"id": k} for k in range(4)])                      # now a second page: the pager is needed
+    assert not shown(compact.controls) and shown(plain.controls)  # the default is unchanged
+    compact.set_rows([{"id": k} for k in range(4)])  # now a second page: the pager is needed
     assert shown(compact.controls)
 
 
@@ -199,7 +212,7 @@ def test_verify_and_saved_messages_follow_a_language_switch(desk):
     assert "复核一致" in desk.status.text
     case = desk.files_table.rows[0]["case_id"]
     desk.files_table.select(case)
-    for line in desk.lines:                          # accept every proposal as it stands
+    for line in desk.lines:  # accept every proposal as it stands
         line["confirm"].value = True
     desk.save_button.click()
     assert "wb-ok" in desk.status._dom_classes, desk.status.text
@@ -217,21 +230,26 @@ def test_a_size_raised_by_the_minimum_per_department_says_why(desk):
     fresh.reviewer.value = "王评查"
     fresh.method.value = "stratified"
     fresh.size.value = 3
-    fresh.min_per.value = 3                       # 3 departments x at least 3 files (greening has exactly 3)
+    fresh.min_per.value = 3  # 3 departments x at least 3 files (greening has exactly 3)
     fresh.draw_button.click()
     assert "wb-ok" in fresh.status._dom_classes, fresh.status.text
     assert len(fresh.files_table.rows) == 9 and len(fresh.allocation_table.rows) == 3
-    line = ("按每单位至少 3 件，共 3 个单位，样本量由 3 增至 9 · "
-            "Raised from 3 to 9: at least 3 per department across 3 departments")
+    line = (
+        "按每单位至少 3 件，共 3 个单位，样本量由 3 增至 9 · "
+        "Raised from 3 to 9: at least 3 per department across 3 departments"
+    )
     assert line in fresh.draw_info.value and "n = 9" in fresh.draw_info.value
     fresh.i18n.set_language("en")
-    assert line in fresh.draw_info.value                                     # the same bilingual line in English
+    assert line in fresh.draw_info.value  # the same bilingual line in English
     fresh.i18n.set_language("zh")
     fresh.min_per.value = 2
-    fresh.draw_button.click()                                                # 3 asked, 2 x 3 = 6 drawn
-    assert "样本量由 3 增至 6" in fresh.draw_info.value and "at least 2 per department across 3 departments" in fresh.draw_info.value
+    fresh.draw_button.click()  # 3 asked, 2 x 3 = 6 drawn
+    assert (
+        "样本量由 3 增至 6" in fresh.draw_info.value
+        and "at least 2 per department across 3 departments" in fresh.draw_info.value
+    )
     fresh.size.value = 9
-    fresh.draw_button.click()                                                # 9 asked, 9 drawn: nothing to explain
+    fresh.draw_button.click()  # 9 asked, 9 drawn: nothing to explain
     assert len(fresh.files_table.rows) == 9
     assert "wb-review-size-raised" not in fresh.draw_info.value and "增至" not in fresh.draw_info.value
 
@@ -251,11 +269,11 @@ def test_picking_an_older_sample_shows_its_allocation(desk):
     assert sum(r["drawn"] for r in fresh.allocation_table.rows) == 4 and shown(fresh.weights_box)
     fresh.samples_table.select(older)
     assert fresh.sample_id == older
-    assert fresh.allocation_table.rows == older_rows                         # the picked sample's, not the last draw's
-    assert not shown(fresh.weights_box)                                       # a stratified sample has no weights
+    assert fresh.allocation_table.rows == older_rows  # the picked sample's, not the last draw's
+    assert not shown(fresh.weights_box)  # a stratified sample has no weights
     assert f"当前样本 {older}</b>" in fresh.draw_info.value and "n = 12" in fresh.draw_info.value
     assert len(fresh.files_table.rows) == 12
-    other = review.build(url=desk.url, i18n=I18n(lang="en"))                  # a new tab: nothing drawn there
+    other = review.build(url=desk.url, i18n=I18n(lang="en"))  # a new tab: nothing drawn there
     other.samples_table.select(newer)
     assert sum(r["drawn"] for r in other.allocation_table.rows) == 4 and shown(other.weights_box)
     assert "Current sample" in other.draw_info.value and "Risk-weighted" in other.draw_info.value

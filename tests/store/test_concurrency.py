@@ -18,8 +18,14 @@ from workbench.store.db import StaleRecordError, get_engine, session_scope
 @pytest.fixture
 def report_id(migrated):
     with session_scope(migrated) as s:
-        report = m.Report(number="R2026-000001", source="hotline", category="street_vending",
-                          received_at=dt.datetime(2026, 6, 1, 9, 30), lead="urban_management", status="received")
+        report = m.Report(
+            number="R2026-000001",
+            source="hotline",
+            category="street_vending",
+            received_at=dt.datetime(2026, 6, 1, 9, 30),
+            lead="urban_management",
+            status="received",
+        )
         s.add(report)
         s.flush()
         return report.id
@@ -45,7 +51,8 @@ def test_second_writer_with_an_old_version_is_refused_with_a_clear_message(migra
         assert (report.status, report.version) == ("dispatched", 2)
     audits = _audits(migrated)
     assert [(a.who, a.action, a.before, a.after) for a in audits] == [
-        ("platform_01", "dispatch", {"status": "received"}, {"status": "dispatched"})]
+        ("platform_01", "dispatch", {"status": "received"}, {"status": "dispatched"})
+    ]
 
 
 def test_orm_sessions_racing_on_one_row_fail_at_flush(migrated, report_id):

@@ -26,13 +26,25 @@ def _dump(url):
     """Every row of every demo table, without surrogate ids, in natural-key order."""
     out = {}
     with get_engine(url).connect() as conn:
-        for table, key in (("department", "code"), ("officer", "number"), ("judicial_office", "code"),
-                           ("case_file", "number"), ("report", "number"), ("store_meta", "key")):
+        for table, key in (
+            ("department", "code"),
+            ("officer", "number"),
+            ("judicial_office", "code"),
+            ("case_file", "number"),
+            ("report", "number"),
+            ("store_meta", "key"),
+        ):
             cols = [c for c in m.metadata.tables[table].c.keys() if c != "id"]
             out[table] = [tuple(r) for r in conn.execute(text(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {key}"))]
-        out["report_event"] = [tuple(r) for r in conn.execute(text(
-            "SELECT r.number, e.at, e.action, e.from_status, e.to_status, e.who, e.note FROM report_event e "
-            "JOIN report r ON r.id = e.report_id ORDER BY r.number, e.id"))]
+        out["report_event"] = [
+            tuple(r)
+            for r in conn.execute(
+                text(
+                    "SELECT r.number, e.at, e.action, e.from_status, e.to_status, e.who, e.note FROM report_event e "
+                    "JOIN report r ON r.id = e.report_id ORDER BY r.number, e.id"
+                )
+            )
+        ]
     return out
 
 
@@ -72,8 +84,15 @@ def test_county_shape(small_demo):
     assert all("*" in c.party_name_masked and "*" in c.party_id_masked for c in cases)
     assert all("*" in o.name_masked for o in officers)
     # reports from every source, classified by the engine
-    assert {r.source for r in reports} == {"camera", "hotline", "call_centre", "patrol", "joint_patrol", "media",
-                                           "leader"}
+    assert {r.source for r in reports} == {
+        "camera",
+        "hotline",
+        "call_centre",
+        "patrol",
+        "joint_patrol",
+        "media",
+        "leader",
+    }
     assert all(r.rules_version == book.version and r.lead and r.due_at for r in reports)
     open_ = [r for r in reports if r.status in m.OPEN_REPORT_STATUSES]
     now = dt.datetime.combine(ANCHOR, dt.time(17, 30))

@@ -19,17 +19,19 @@ from workbench.store.exporting import export_rows, export_table
 from workbench.store.migrate import upgrade
 
 TODAY = dt.date(2026, 6, 30)
-HEADER = ("number,party_kind,party_name,party_id,party_age,violation,act_date,discovered_date,filing_date,"
-          "decision_date,service_date,officers,facts,circumstances,fine_yuan,level_applied,procedure,documents")
+HEADER = (
+    "number,party_kind,party_name,party_id,party_age,violation,act_date,discovered_date,filing_date,"
+    "decision_date,service_date,officers,facts,circumstances,fine_yuan,level_applied,procedure,documents"
+)
 GOOD = [
-    'CF2026-00001,person,张三丰,431123198001011234,46,street_vending,2026-03-01,2026-03-01,2026-03-02,2026-03-20,'
+    "CF2026-00001,person,张三丰,431123198001011234,46,street_vending,2026-03-01,2026-03-01,2026-03-02,2026-03-20,"
     '2026-03-21,SP01001;SP01002,"{""area_m2"": 4, ""repeat_count"": 0, ""key_road"": false}",,200,standard,general,'
-    '立案审批表;询问笔录;处罚决定书;送达回证',
-    'CF2026-00002,organisation,双牌县恒达商贸有限公司,91431123MA4L123456,,outdoor_advertising,2026-02-10,2026-02-11,'
-    '2026-02-12,2026-03-30,2026-03-31,SP01001;SP01002,'
+    "立案审批表;询问笔录;处罚决定书;送达回证",
+    "CF2026-00002,organisation,双牌县恒达商贸有限公司,91431123MA4L123456,,outdoor_advertising,2026-02-10,2026-02-11,"
+    "2026-02-12,2026-03-30,2026-03-31,SP01001;SP01002,"
     '"{""ad_area_m2"": 12, ""safety_hazard"": false, ""repeat_count"": 0}",first_offence,2000,standard,general,'
-    'filing_approval;decision',
-    'CF2026-00003,person,李四,,30,graffiti,2026-05-01,,,,,SP01001,,,,,,立案审批表',
+    "filing_approval;decision",
+    "CF2026-00003,person,李四,,30,graffiti,2026-05-01,,,,,SP01001,,,,,,立案审批表",
 ]
 
 
@@ -39,8 +41,11 @@ def db(db_url):
     load_departments(db_url)
     with session_scope(db_url) as s:
         for number in ("SP01001", "SP01002"):
-            s.add(m.Officer(number=number, name_masked="王*", department_code="urban_management",
-                            certificate_no=f"HN{number}"))
+            s.add(
+                m.Officer(
+                    number=number, name_masked="王*", department_code="urban_management", certificate_no=f"HN{number}"
+                )
+            )
     return db_url
 
 
@@ -89,7 +94,7 @@ def test_reimporting_the_same_file_creates_no_duplicates(db, tmp_path):
 def test_bad_rows_are_reported_and_good_rows_still_go_in(db, tmp_path):
     bad = [
         GOOD[0],
-        GOOD[1].replace("outdoor_advertising", "jaywalking"),                      # row 3: unknown violation
+        GOOD[1].replace("outdoor_advertising", "jaywalking"),  # row 3: unknown violation
         GOOD[0].replace("CF2026-00001", "CF2026-00011").replace("2026-03-20", "2027-01-01"),  # row 4: future date
         # row 5: no such date
         GOOD[0].replace("CF2026-00001", "CF2026-00012").replace("2026-03-01,2026-03-01", "2026-02-30,2026-03-01"),
@@ -186,8 +191,9 @@ def test_empty_and_headless_files(db, tmp_path):
         import_file(empty, kind="cases", url=db, today=TODAY)
     header_only = import_file(_write(tmp_path, [HEADER], name="header.csv"), url=db, today=TODAY)
     assert header_only.rows == 0 and header_only.errors == [] and header_only.inserted == 0
-    missing = import_file(_write(tmp_path, ["number,party_kind", "CF1,person"], name="missing.csv"), kind="cases",
-                          url=db, today=TODAY)
+    missing = import_file(
+        _write(tmp_path, ["number,party_kind", "CF1,person"], name="missing.csv"), kind="cases", url=db, today=TODAY
+    )
     assert missing.errors and missing.errors[0].row == 1 and "violation" in missing.errors[0].column
     assert not missing.written and _count(db, m.CaseFile) == 0
 
@@ -195,31 +201,73 @@ def test_empty_and_headless_files(db, tmp_path):
 def test_xlsx_with_chinese_headers_and_excel_dates(db, tmp_path):
     book = Workbook()
     ws = book.active
-    ws.append(["案号", "当事人类型", "当事人", "违法行为", "违法行为发生日期", "决定日期", "执法人员", "fact.area_m2",
-               "fact.repeat_count",
-               "fact.key_road", "罚款"])
-    ws.append(["CF2026-00100", "个人", "王五", "street_vending", dt.datetime(2026, 4, 1), dt.datetime(2026, 4, 9),
-               "SP01001；SP01002", 2.5, 0, "否", 100])
-    ws.append(["CF2026-00101", "单位", "某某有限公司", "street_vending", dt.datetime(2026, 4, 1), None, "SP01001", 1,
-               0, False, None])
+    ws.append(
+        [
+            "案号",
+            "当事人类型",
+            "当事人",
+            "违法行为",
+            "违法行为发生日期",
+            "决定日期",
+            "执法人员",
+            "fact.area_m2",
+            "fact.repeat_count",
+            "fact.key_road",
+            "罚款",
+        ]
+    )
+    ws.append(
+        [
+            "CF2026-00100",
+            "个人",
+            "王五",
+            "street_vending",
+            dt.datetime(2026, 4, 1),
+            dt.datetime(2026, 4, 9),
+            "SP01001；SP01002",
+            2.5,
+            0,
+            "否",
+            100,
+        ]
+    )
+    ws.append(
+        [
+            "CF2026-00101",
+            "单位",
+            "某某有限公司",
+            "street_vending",
+            dt.datetime(2026, 4, 1),
+            None,
+            "SP01001",
+            1,
+            0,
+            False,
+            None,
+        ]
+    )
     path = tmp_path / "cases.xlsx"
     book.save(path)
     result = import_file(path, url=db, today=TODAY)
     assert result.errors == [] and result.inserted == 2 and result.kind == "cases"
     with session_scope(db) as s:
         row = s.execute(select(m.CaseFile).where(m.CaseFile.number == "CF2026-00100")).scalar_one()
-    assert row.facts == {"area_m2": 2.5, "repeat_count": 0, "key_road": False} and row.officers == ["SP01001",
-                                                                                                    "SP01002"]
+    assert row.facts == {"area_m2": 2.5, "repeat_count": 0, "key_road": False} and row.officers == [
+        "SP01001",
+        "SP01002",
+    ]
     assert row.decision_date == dt.date(2026, 4, 9) and row.party_name_masked == "王*"
 
 
 def test_reports_are_classified_by_the_engine_on_import(db, tmp_path):
-    lines = ["事件编号,来源,类别,受理时间,社区,重点路段,影响人数,标记",
-             "R2026-000001,热线,street_vending,2026-06-01 09:30,xiaoshui,是,0,",
-             "R2026-000002,camera,illegal_construction,2026-06-02T10:00,chengbei,false,3,repeat_complaint",
-             "R2026-000003,pigeon,street_vending,2026-06-02 10:00,chengbei,false,0,",
-             "R2026-000004,camera,alien_landing,2026-06-02 10:00,chengbei,false,0,",
-             "R2026-000005,camera,street_vending,2026-07-02 10:00,chengbei,false,0,"]
+    lines = [
+        "事件编号,来源,类别,受理时间,社区,重点路段,影响人数,标记",
+        "R2026-000001,热线,street_vending,2026-06-01 09:30,xiaoshui,是,0,",
+        "R2026-000002,camera,illegal_construction,2026-06-02T10:00,chengbei,false,3,repeat_complaint",
+        "R2026-000003,pigeon,street_vending,2026-06-02 10:00,chengbei,false,0,",
+        "R2026-000004,camera,alien_landing,2026-06-02 10:00,chengbei,false,0,",
+        "R2026-000005,camera,street_vending,2026-07-02 10:00,chengbei,false,0,",
+    ]
     result = import_file(_write(tmp_path, lines, name="reports.csv"), url=db, today=TODAY)
     assert result.kind == "reports" and result.inserted == 2
     by_row = {p.row: p for p in result.errors}
@@ -240,10 +288,16 @@ REPORT_HEADER = "number,source,category,received_at,community,key_road,people_af
 def _report(url, number):
     with session_scope(url) as s:
         report = s.execute(select(m.Report).where(m.Report.number == number)).scalar_one()
-        events = s.execute(select(m.ReportEvent).where(m.ReportEvent.report_id == report.id)
-                           .order_by(m.ReportEvent.id)).scalars().all()
-        audits = s.execute(select(m.AuditLog).where(m.AuditLog.action == "report.import")
-                           .order_by(m.AuditLog.id)).scalars().all()
+        events = (
+            s.execute(select(m.ReportEvent).where(m.ReportEvent.report_id == report.id).order_by(m.ReportEvent.id))
+            .scalars()
+            .all()
+        )
+        audits = (
+            s.execute(select(m.AuditLog).where(m.AuditLog.action == "report.import").order_by(m.AuditLog.id))
+            .scalars()
+            .all()
+        )
         s.expunge_all()
     return report, events, audits
 
@@ -251,24 +305,37 @@ def _report(url, number):
 def test_reimport_keeps_a_staff_override_and_says_so(db, tmp_path, capsys):
     from workbench import triage
 
-    first = _write(tmp_path, [REPORT_HEADER,
-                              "R2026-000010,hotline,street_vending,2026-06-01 09:30,xiaoshui,false,0,,received",
-                              "R2026-000011,hotline,street_vending,2026-06-01 09:40,xiaoshui,false,0,,received"],
-                   name="reports.csv")
+    first = _write(
+        tmp_path,
+        [
+            REPORT_HEADER,
+            "R2026-000010,hotline,street_vending,2026-06-01 09:30,xiaoshui,false,0,,received",
+            "R2026-000011,hotline,street_vending,2026-06-01 09:40,xiaoshui,false,0,,received",
+        ],
+        name="reports.csv",
+    )
     assert import_file(first, url=db, today=TODAY).inserted == 2
     report, _, _ = _report(db, "R2026-000010")
     assert report.severity == "general" and not report.overridden
-    triage.override(report.id, "platform_02", "现场涉及多个部门 · several departments on site",
-                    {"severity": "composite", "coordination_level": 2, "handle_within_hours": 12}, url=db)
+    triage.override(
+        report.id,
+        "platform_02",
+        "现场涉及多个部门 · several departments on site",
+        {"severity": "composite", "coordination_level": 2, "handle_within_hours": 12},
+        url=db,
+    )
     staff, _, _ = _report(db, "R2026-000010")
 
     # the inputs change so that the engine now says major (casualties), and the receipt time is corrected
-    second = _write(tmp_path, [REPORT_HEADER,
-                               "R2026-000010,hotline,street_vending,2026-06-01 08:30,xiaoshui,false,0,casualties,"
-                               "received",
-                               "R2026-000011,hotline,street_vending,2026-06-01 09:40,xiaoshui,false,0,casualties,"
-                               "received"],
-                    name="reports2.csv")
+    second = _write(
+        tmp_path,
+        [
+            REPORT_HEADER,
+            "R2026-000010,hotline,street_vending,2026-06-01 08:30,xiaoshui,false,0,casualties,received",
+            "R2026-000011,hotline,street_vending,2026-06-01 09:40,xiaoshui,false,0,casualties,received",
+        ],
+        name="reports2.csv",
+    )
     result = import_file(second, url=db, today=TODAY, who="clerk")
     assert result.errors == [] and (result.inserted, result.updated, result.unchanged) == (0, 2, 0)
     assert result.kept_overrides == 1 and "1 staff override(s) kept" in result.summary()
@@ -297,10 +364,11 @@ def test_reimport_keeps_a_staff_override_and_says_so(db, tmp_path, capsys):
     again = import_file(second, url=db, today=TODAY, who="clerk")
     assert (again.updated, again.unchanged, again.kept_overrides, again.problems) == (0, 2, 0, [])
     # the command prints the notice as a warning and succeeds
-    third = _write(tmp_path, [REPORT_HEADER,
-                              "R2026-000010,hotline,street_vending,2026-06-01 08:30,xiaoshui,false,7,casualties,"
-                              "received"],
-                   name="reports3.csv")
+    third = _write(
+        tmp_path,
+        [REPORT_HEADER, "R2026-000010,hotline,street_vending,2026-06-01 08:30,xiaoshui,false,7,casualties,received"],
+        name="reports3.csv",
+    )
     assert main(["import", str(third), "--kind", "reports", "--db", db]) == 0
     out = capsys.readouterr()
     assert "warning: row 2: kept the staff override of R2026-000010; the engine now says severity major" in out.err
@@ -319,7 +387,9 @@ def test_reimport_status_change_writes_history_and_audit(db, tmp_path):
     report, events, audits = _report(db, "R2026-000020")
     assert report.status == "dispatched" and report.version == 2
     assert [(e.action, e.who, e.from_status, e.to_status) for e in events] == [
-        ("import", "clerk", None, "received"), ("import", "clerk", "received", "dispatched")]
+        ("import", "clerk", None, "received"),
+        ("import", "clerk", "received", "dispatched"),
+    ]
     assert "moved.csv row 2" in events[-1].note
     [entry] = audits
     assert (entry.who, entry.entity, entry.entity_id) == ("clerk", "report", str(report.id))
@@ -377,16 +447,27 @@ def test_masking():
 
 def test_export_csv_and_xlsx_round_trip_chinese(tmp_path):
     columns = ["number", "name", "when", "tags", "facts", "fine"]
-    rows = [{"number": "CF1", "name": "张*丰", "when": dt.date(2026, 1, 2), "tags": ["a", "b"], "facts": {"x": 1},
-             "fine": 200},
-            ("CF2", "双牌县**公司", dt.datetime(2026, 1, 3, 9, 30), [], None, None)]
+    rows = [
+        {
+            "number": "CF1",
+            "name": "张*丰",
+            "when": dt.date(2026, 1, 2),
+            "tags": ["a", "b"],
+            "facts": {"x": 1},
+            "fine": 200,
+        },
+        ("CF2", "双牌县**公司", dt.datetime(2026, 1, 3, 9, 30), [], None, None),
+    ]
     assert export_rows(columns, rows, tmp_path / "out.csv") == 2
     raw = (tmp_path / "out.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel opens UTF-8 with a BOM correctly
     with (tmp_path / "out.csv").open(encoding="utf-8-sig", newline="") as handle:
         got = list(csv.reader(handle))
-    assert got == [columns, ["CF1", "张*丰", "2026-01-02", "a; b", '{"x": 1}', "200"],
-                   ["CF2", "双牌县**公司", "2026-01-03 09:30", "", "", ""]]
+    assert got == [
+        columns,
+        ["CF1", "张*丰", "2026-01-02", "a; b", '{"x": 1}', "200"],
+        ["CF2", "双牌县**公司", "2026-01-03 09:30", "", "", ""],
+    ]
     headers = ["案号", "当事人", "日期", "标签", "事实", "罚款"]
     assert export_rows(columns, rows, tmp_path / "out.xlsx", headers=headers) == 2
     ws = load_workbook(tmp_path / "out.xlsx").active
@@ -403,8 +484,9 @@ def test_export_table_hides_the_generator_columns_and_reimports(tmp_path):
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     upgrade(url)
     build_demo(url, seed=5, anchor=TODAY, cases=40, reports=10)
-    n = export_table(__import__("workbench.store.db", fromlist=["get_engine"]).get_engine(url), "case_file",
-                     tmp_path / "cases.csv")
+    n = export_table(
+        __import__("workbench.store.db", fromlist=["get_engine"]).get_engine(url), "case_file", tmp_path / "cases.csv"
+    )
     assert n == 40
     header = (tmp_path / "cases.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(",")
     assert "planted_defects" not in header and "number" in header
@@ -423,8 +505,9 @@ def test_export_views_of_the_apps(tmp_path, capsys):
     upgrade(url)
     build_demo(url, seed=5, anchor=TODAY, cases=30, reports=60)
     with session_scope(url) as s:
-        open_count = s.execute(select(func.count()).select_from(m.Report)
-                               .where(m.Report.status.in_(m.OPEN_REPORT_STATUSES))).scalar()
+        open_count = s.execute(
+            select(func.count()).select_from(m.Report).where(m.Report.status.in_(m.OPEN_REPORT_STATUSES))
+        ).scalar()
     assert main(["export", "open_reports", str(tmp_path / "open.csv"), "--db", url]) == 0
     lines = (tmp_path / "open.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("number,received_at") and len(lines) == open_count + 1 and open_count > 0

@@ -14,8 +14,18 @@ import workbench.store
 STORE = Path(workbench.store.__file__).parent
 ALLOWED = ("workbench.config", "workbench.errors", "workbench.store")
 # named for the message: what the store must never reach (anything else of workbench is refused as well)
-FORBIDDEN = ("workbench.engine", "workbench.rulebook", "workbench.triage", "workbench.importer", "workbench.demo",
-             "workbench.review", "workbench.lab", "workbench.training", "workbench.ui", "workbench.commands")
+FORBIDDEN = (
+    "workbench.engine",
+    "workbench.rulebook",
+    "workbench.triage",
+    "workbench.importer",
+    "workbench.demo",
+    "workbench.review",
+    "workbench.lab",
+    "workbench.training",
+    "workbench.ui",
+    "workbench.commands",
+)
 
 
 def _imports(source: str, package: str) -> list[tuple[int, str]]:
@@ -59,9 +69,14 @@ def test_the_store_imports_nothing_above_it():
 
 
 def test_the_check_sees_imports_inside_functions():
-    source = ("def f():\n    from workbench.engine import get_engine\n    from workbench import triage\n"
-              "    from ..review import precheck\n    from . import models\n")
+    source = (
+        "def f():\n    from workbench.engine import get_engine\n    from workbench import triage\n"
+        "    from ..review import precheck\n    from . import models\n"
+    )
     modules = [m for _, m in _imports(source, "workbench.store")]
     assert modules == ["workbench.engine", "workbench", "workbench.triage", "workbench.review", "workbench.store"]
-    assert [m for m in modules if m != "workbench" and not _allowed(m)] == \
-        ["workbench.engine", "workbench.triage", "workbench.review"]
+    assert [m for m in modules if m != "workbench" and not _allowed(m)] == [
+        "workbench.engine",
+        "workbench.triage",
+        "workbench.review",
+    ]

@@ -16,9 +16,11 @@ from workbench.store.migrate import upgrade
 
 TODAY = dt.date(2026, 6, 30)
 AT = dt.datetime(2026, 6, 30, 10, 0)
-LINES = ["number,source,category,received_at,community,key_road,people_affected,flags,status",
-         "R2026-000101,hotline,street_vending,2026-06-01 09:30,xiaoshui,false,0,,filed",
-         "R2026-000102,camera,street_vending,2026-06-02 10:00,chengbei,false,0,,filed"]
+LINES = [
+    "number,source,category,received_at,community,key_road,people_affected,flags,status",
+    "R2026-000101,hotline,street_vending,2026-06-01 09:30,xiaoshui,false,0,,filed",
+    "R2026-000102,camera,street_vending,2026-06-02 10:00,chengbei,false,0,,filed",
+]
 
 
 @pytest.fixture
@@ -37,8 +39,10 @@ def reports_csv(tmp_path):
 
 def _counts(url):
     with session_scope(url) as s:
-        return tuple(s.execute(select(func.count()).select_from(model)).scalar()
-                     for model in (m.Report, m.ReportEvent, m.AuditLog))
+        return tuple(
+            s.execute(select(func.count()).select_from(model)).scalar()
+            for model in (m.Report, m.ReportEvent, m.AuditLog)
+        )
 
 
 def _dispatch_all(s):

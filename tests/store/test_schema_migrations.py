@@ -115,21 +115,47 @@ def test_foreign_keys_and_json_round_trip(migrated):
     with session_scope(migrated) as s:
         s.add(m.Department(code="urban_management", name_zh="城管", name_en="Urban management"))
     with session_scope(migrated) as s:
-        s.add(m.CaseFile(number="CF2026-00001", party_kind="person", party_name_masked="张*",
-                         violation="street_vending",
-                         department_code="urban_management", act_date=dt.date(2026, 1, 5), facts={"area_m2": 2.5},
-                         circumstances=["first_offence"], officers=["SP01001", "SP01002"], documents=["decision"]))
+        s.add(
+            m.CaseFile(
+                number="CF2026-00001",
+                party_kind="person",
+                party_name_masked="张*",
+                violation="street_vending",
+                department_code="urban_management",
+                act_date=dt.date(2026, 1, 5),
+                facts={"area_m2": 2.5},
+                circumstances=["first_offence"],
+                officers=["SP01001", "SP01002"],
+                documents=["decision"],
+            )
+        )
     with session_scope(migrated) as s:
         row = s.exec(select(m.CaseFile)).one()
         assert row.facts == {"area_m2": 2.5} and row.officers == ["SP01001", "SP01002"] and row.version == 1
     with pytest.raises(IntegrityError):
         with session_scope(migrated) as s:
-            s.add(m.CaseFile(number="CF2026-00002", party_kind="person", party_name_masked="李*", violation="graffiti",
-                             department_code="nowhere", act_date=dt.date(2026, 1, 5)))
+            s.add(
+                m.CaseFile(
+                    number="CF2026-00002",
+                    party_kind="person",
+                    party_name_masked="李*",
+                    violation="graffiti",
+                    department_code="nowhere",
+                    act_date=dt.date(2026, 1, 5),
+                )
+            )
     with pytest.raises(IntegrityError):  # the case number is the natural key
         with session_scope(migrated) as s:
-            s.add(m.CaseFile(number="CF2026-00001", party_kind="person", party_name_masked="王*", violation="graffiti",
-                             department_code="urban_management", act_date=dt.date(2026, 1, 6)))
+            s.add(
+                m.CaseFile(
+                    number="CF2026-00001",
+                    party_kind="person",
+                    party_name_masked="王*",
+                    violation="graffiti",
+                    department_code="urban_management",
+                    act_date=dt.date(2026, 1, 6),
+                )
+            )
     with session_scope(migrated) as s:
         assert len(s.exec(select(m.CaseFile)).all()) == 1
 
@@ -141,10 +167,13 @@ def _exercise_columns(url):
 def _insert_exercise_at_0002(url, name):
     """An exercise row written the way the 0002 schema allows (no settings columns yet)."""
     with get_engine(url).begin() as conn:
-        return conn.execute(text(
-            "INSERT INTO training_exercise (name, scenario_codes, created_by, created_at, status, version) "
-            "VALUES (:name, '[\"gp-no-fault\"]', 'trainer', :at, 'open', 1) RETURNING id"
-        ), {"name": name, "at": dt.datetime(2026, 6, 1, 9, 0)}).scalar_one()
+        return conn.execute(
+            text(
+                "INSERT INTO training_exercise (name, scenario_codes, created_by, created_at, status, version) "
+                "VALUES (:name, '[\"gp-no-fault\"]', 'trainer', :at, 'open', 1) RETURNING id"
+            ),
+            {"name": name, "at": dt.datetime(2026, 6, 1, 9, 0)},
+        ).scalar_one()
 
 
 def test_upgrade_from_0002_adds_the_exercise_settings_with_defaults_on_existing_rows(db_url):
@@ -162,13 +191,16 @@ def test_upgrade_from_0002_adds_the_exercise_settings_with_defaults_on_existing_
         assert (row.name, row.time_limit_minutes, row.scenario_order, row.feedback) == ("旧练习", None, "fixed", "each")
     new_id = _insert_exercise_at_0002(db_url, "无设置")  # the server defaults also serve plain SQL inserts
     with get_engine(db_url).connect() as conn:
-        assert conn.execute(text("SELECT scenario_order, feedback FROM training_exercise WHERE id = :i"),
-                            {"i": new_id}).one() == ("fixed", "each")
+        assert conn.execute(
+            text("SELECT scenario_order, feedback FROM training_exercise WHERE id = :i"), {"i": new_id}
+        ).one() == ("fixed", "each")
     downgrade(db_url, "0002")
     assert not {"time_limit_minutes", "scenario_order", "feedback"} & set(_exercise_columns(db_url))
     with get_engine(db_url).connect() as conn:  # the row survives the way down (SQLite rebuilds the table)
-        assert conn.execute(text("SELECT name FROM training_exercise WHERE id = :i"),
-                            {"i": exercise_id}).scalar_one() == "旧练习"
+        assert (
+            conn.execute(text("SELECT name FROM training_exercise WHERE id = :i"), {"i": exercise_id}).scalar_one()
+            == "旧练习"
+        )
 
 
 def test_upgrade_from_0002_moves_settings_out_of_the_old_side_table(db_url):
@@ -177,16 +209,23 @@ def test_upgrade_from_0002_moves_settings_out_of_the_old_side_table(db_url):
     with_settings = _insert_exercise_at_0002(db_url, "有设置")
     without = _insert_exercise_at_0002(db_url, "无设置")
     with get_engine(db_url).begin() as conn:
-        conn.execute(text("CREATE TABLE training_exercise_settings (exercise_id INTEGER PRIMARY KEY, "
-                          "time_limit_minutes INTEGER, scenario_order VARCHAR(16) NOT NULL, "
-                          "feedback VARCHAR(16) NOT NULL)"))
-        conn.execute(text("INSERT INTO training_exercise_settings VALUES (:i, 45, 'shuffled', 'end')"),
-                     {"i": with_settings})
+        conn.execute(
+            text(
+                "CREATE TABLE training_exercise_settings (exercise_id INTEGER PRIMARY KEY, "
+                "time_limit_minutes INTEGER, scenario_order VARCHAR(16) NOT NULL, "
+                "feedback VARCHAR(16) NOT NULL)"
+            )
+        )
+        conn.execute(
+            text("INSERT INTO training_exercise_settings VALUES (:i, 45, 'shuffled', 'end')"), {"i": with_settings}
+        )
     upgrade(db_url)
     assert not inspect(get_engine(db_url)).has_table("training_exercise_settings")
     with session_scope(db_url) as s:
-        got = {r.name: (r.time_limit_minutes, r.scenario_order, r.feedback)
-               for r in s.exec(select(m.TrainingExercise).where(m.TrainingExercise.id.in_([with_settings, without])))}
+        got = {
+            r.name: (r.time_limit_minutes, r.scenario_order, r.feedback)
+            for r in s.exec(select(m.TrainingExercise).where(m.TrainingExercise.id.in_([with_settings, without])))
+        }
     assert got == {"有设置": (45, "shuffled", "end"), "无设置": (None, "fixed", "each")}
 
 
@@ -199,8 +238,9 @@ def test_fresh_init_has_no_side_table_for_exercise_settings(tmp_path, capsys):
     assert "training_exercise_settings" not in inspect(get_engine(url)).get_table_names()
     bank = load_bank()
     codes = [s.id for s in bank][:2]
-    ex = exercises.create_exercise("限时", codes, "trainer", time_limit_minutes=20, order="shuffled", feedback="end",
-                                   bank=bank, url=url)
+    ex = exercises.create_exercise(
+        "限时", codes, "trainer", time_limit_minutes=20, order="shuffled", feedback="end", bank=bank, url=url
+    )
     assert exercises.get_exercise(ex.id, url=url).time_limit_minutes == 20  # the training code makes no table either
     assert "training_exercise_settings" not in inspect(get_engine(url)).get_table_names()
     with session_scope(url) as s:

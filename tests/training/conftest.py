@@ -50,6 +50,14 @@ def make_db(path) -> str:
             ("GR001", "赵*", "greening", ["damaging_greenery"], "UM003"),
         ]
         for number, name, dept, domains, partner in officers:
-            s.add(models.Officer(number=number, name_masked=name, department_code=dept, certificate_no=f"C-{number}",
-                                 domains=domains, ab_partner=partner))
+            s.add(
+                models.Officer(
+                    number=number,
+                    name_masked=name,
+                    department_code=dept,
+                    certificate_no=f"C-{number}",
+                    domains=domains,
+                    ab_partner=partner,
+                )
+            )
     return url

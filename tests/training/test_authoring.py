@@ -14,17 +14,38 @@ PERSONAL = ["张三丰", "430102199001011234", "UM001", "2025-城管-0042", "R20
 @pytest.fixture()
 def stored(db_url):
     with session_scope(db_url) as s:
-        s.add(models.CaseFile(
-            number="2025-城管-0042", party_kind="person", party_name_masked="张三丰", party_id_masked="430102199001011234",
-            party_age=16, violation="street_vending", department_code="urban_management",
-            act_date=dt.date(2025, 4, 1), filing_date=dt.date(2025, 4, 2), decision_date=dt.date(2025, 4, 10),
-            officers=["UM001", "UM002"], facts={"area_m2": 6, "repeat_count": 0}, circumstances=[], fine_yuan=100,
-        ))
-        s.add(models.Report(
-            number="R2025-000777", source="hotline", category="social_noise", received_at=dt.datetime(2025, 6, 1, 21, 5),
-            community="潇水社区", key_road=False, people_affected=8, flags=["repeat_complaint"],
-            description="王大妈 13800001111 反映楼下音响扰民", reporter_masked="王大妈",
-        ))
+        s.add(
+            models.CaseFile(
+                number="2025-城管-0042",
+                party_kind="person",
+                party_name_masked="张三丰",
+                party_id_masked="430102199001011234",
+                party_age=16,
+                violation="street_vending",
+                department_code="urban_management",
+                act_date=dt.date(2025, 4, 1),
+                filing_date=dt.date(2025, 4, 2),
+                decision_date=dt.date(2025, 4, 10),
+                officers=["UM001", "UM002"],
+                facts={"area_m2": 6, "repeat_count": 0},
+                circumstances=[],
+                fine_yuan=100,
+            )
+        )
+        s.add(
+            models.Report(
+                number="R2025-000777",
+                source="hotline",
+                category="social_noise",
+                received_at=dt.datetime(2025, 6, 1, 21, 5),
+                community="潇水社区",
+                key_road=False,
+                people_affected=8,
+                flags=["repeat_complaint"],
+                description="王大妈 13800001111 反映楼下音响扰民",
+                reporter_masked="王大妈",
+            )
+        )
     return db_url
 
 
@@ -67,10 +88,19 @@ def test_report_to_scenario(stored, tmp_path):
 
 def test_written_in_the_app_bad_draft_is_refused_with_its_problem(tmp_path):
     draft = {
-        "id": "my-own", "title": {"zh": "自编", "en": "My own"}, "narrative": {"zh": "叙述", "en": "Story"},
-        "case": {"violation": "graffiti", "act_date": "2025-03-01", "decision_date": "2025-03-02",
-                 "party": {"kind": "person", "age": 30, "capacity": "full"}, "facts": {"wall_colour": "red"}, "circumstances": []},
-        "questions": ["penalize", "level"], "tags": {"violation": "graffiti", "department": "urban_management"},
+        "id": "my-own",
+        "title": {"zh": "自编", "en": "My own"},
+        "narrative": {"zh": "叙述", "en": "Story"},
+        "case": {
+            "violation": "graffiti",
+            "act_date": "2025-03-01",
+            "decision_date": "2025-03-02",
+            "party": {"kind": "person", "age": 30, "capacity": "full"},
+            "facts": {"wall_colour": "red"},
+            "circumstances": [],
+        },
+        "questions": ["penalize", "level"],
+        "tags": {"violation": "graffiti", "department": "urban_management"},
     }
     with pytest.raises(ScenarioBankError) as err:
         preview(draft)

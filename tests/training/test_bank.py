@@ -24,9 +24,20 @@ def test_bank_covers_every_violation_and_category(bank, engine):
     violations = {s.violation for s in bank if s.case}
     assert set(engine.rulebook.violations) <= violations
     categories = {s.category for s in bank if s.report}
-    required = {"street_vending", "household_waste_dumping", "illegal_construction", "outdoor_advertising", "construction_noise",
-                "social_noise", "uncovered_muck_truck", "damaging_greenery", "traffic_obstruction", "public_order",
-                "unlicensed_business", "food_hygiene"}
+    required = {
+        "street_vending",
+        "household_waste_dumping",
+        "illegal_construction",
+        "outdoor_advertising",
+        "construction_noise",
+        "social_noise",
+        "uncovered_muck_truck",
+        "damaging_greenery",
+        "traffic_obstruction",
+        "public_order",
+        "unlicensed_business",
+        "food_hygiene",
+    }
     assert required <= categories
 
 
@@ -38,10 +49,25 @@ def test_bank_exercises_every_general_provision(bank, engine):
             d = engine.decide(s.case)
             fired |= {t["rule"].split("@")[0] if t["rule"].startswith("discretion/") else t["rule"] for t in d.trace}
             fired.add(f"reason/{d.reason}")
-    for rule in ["bars/under_14", "bars/no_capacity", "bars/time_barred", "bars/time_barred_police", "bars/time_barred_safety",
-                 "bars/minor_corrected_no_harm", "bars/no_fault", "mitigation/minor_14_to_18", "mitigation/limited_capacity",
-                 "mitigation/eliminated_harm", "mitigation/coerced", "mitigation/confessed_unknown", "mitigation/meritorious",
-                 "art37", "reason/first_offence_exempt", "procedure/summary_person", "procedure/hearing_large_fine_person"]:
+    for rule in [
+        "bars/under_14",
+        "bars/no_capacity",
+        "bars/time_barred",
+        "bars/time_barred_police",
+        "bars/time_barred_safety",
+        "bars/minor_corrected_no_harm",
+        "bars/no_fault",
+        "mitigation/minor_14_to_18",
+        "mitigation/limited_capacity",
+        "mitigation/eliminated_harm",
+        "mitigation/coerced",
+        "mitigation/confessed_unknown",
+        "mitigation/meritorious",
+        "art37",
+        "reason/first_offence_exempt",
+        "procedure/summary_person",
+        "procedure/hearing_large_fine_person",
+    ]:
         assert rule in fired, rule
     # the five-year period: a safety case older than two years that is still penalized
     five = bank.get("lt-five-years-safety")
@@ -87,23 +113,60 @@ def test_a_good_small_file_passes(tmp_path):
 
 BROKEN = [
     # (description, text transform, line, words in the message)
-    ("unknown scenario key", lambda t: t.replace("    questions:", "    answer: 42\n    questions:"), 12, "unknown key 'answer'"),
-    ("unknown violation code", lambda t: t.replace("violation: street_vending\n      act", "violation: street_selling\n      act"), 6, "case.violation"),
+    (
+        "unknown scenario key",
+        lambda t: t.replace("    questions:", "    answer: 42\n    questions:"),
+        12,
+        "unknown key 'answer'",
+    ),
+    (
+        "unknown violation code",
+        lambda t: t.replace("violation: street_vending\n      act", "violation: street_selling\n      act"),
+        6,
+        "case.violation",
+    ),
     ("unknown fact", lambda t: t.replace("repeat_count: 0}", "repeat_count: 0, height_m: 3}"), 10, "facts.height_m"),
-    ("unknown case field", lambda t: t.replace("      circumstances: []", "      circumstances: []\n      witness: 张三"), 12, "case.witness"),
+    (
+        "unknown case field",
+        lambda t: t.replace("      circumstances: []", "      circumstances: []\n      witness: 张三"),
+        12,
+        "case.witness",
+    ),
     ("unknown circumstance", lambda t: t.replace("circumstances: []", "circumstances: [drunk]"), 11, "drunk"),
     ("unknown question", lambda t: t.replace("penalize, level", "penalize, verdict"), 12, "unknown question 'verdict'"),
-    ("report question without report", lambda t: t.replace("penalize, level", "penalize, severity"), 12, "needs an event report"),
+    (
+        "report question without report",
+        lambda t: t.replace("penalize, level", "penalize, severity"),
+        12,
+        "needs an event report",
+    ),
     ("question that does not apply", lambda t: t.replace("age: 40", "age: 12"), 12, "does not apply"),
     ("missing english", lambda t: t.replace("{zh: 叙述, en: Narrative}", "{zh: 叙述}"), 4, "lacks its en text"),
     ("missing decision date", lambda t: t.replace("      decision_date: 2025-05-06\n", ""), 5, "decision_date"),
-    ("tag violation differs", lambda t: t.replace("tags: {violation: street_vending", "tags: {violation: graffiti"), 13, "differs"),
-    ("unknown department", lambda t: t.replace("department: urban_management", "department: fire_brigade"), 13, "unknown department"),
+    (
+        "tag violation differs",
+        lambda t: t.replace("tags: {violation: street_vending", "tags: {violation: graffiti"),
+        13,
+        "differs",
+    ),
+    (
+        "unknown department",
+        lambda t: t.replace("department: urban_management", "department: fire_brigade"),
+        13,
+        "unknown department",
+    ),
     ("bad difficulty", lambda t: t.replace("difficulty: easy", "difficulty: brutal"), 13, "difficulty"),
     ("bad id", lambda t: t.replace("id: ok-one", "id: OK One"), 2, "id 'OK One'"),
     ("invalid YAML", lambda t: t.replace("questions: [", "questions: [[["), 13, "not valid YAML"),
     ("bad date", lambda t: t.replace("act_date: 2025-05-06", "act_date: 2025-13-06"), 7, "date"),
-    ("neither case nor report", lambda t: t[: t.index("    case:")] + t[t.index("    questions:"):].replace("penalize, level, fine", "penalize"), 2, "needs a case, a report"),
+    (
+        "neither case nor report",
+        lambda t: (
+            t[: t.index("    case:")] + t[t.index("    questions:") :].replace("penalize, level, fine", "penalize")
+        ),
+        2,
+        "needs a case, a report",
+    ),
 ]
 
 
@@ -112,8 +175,9 @@ def test_broken_scenarios_give_path_and_line(tmp_path, what, transform, line, wo
     folder = _write(tmp_path, transform(good()))
     problems = validate_scenarios(folder, rules_dir=RULES)
     assert problems, what
-    assert any(p.path.endswith("scenarios/bank.yaml") and p.line == line and words in p.message for p in problems), \
+    assert any(p.path.endswith("scenarios/bank.yaml") and p.line == line and words in p.message for p in problems), (
         "\n".join(map(str, problems))
+    )
     with pytest.raises(ScenarioBankError) as err:
         load_bank(folder, rules_dir=RULES)
     assert f"bank.yaml:{line}:" in str(err.value)
@@ -123,7 +187,9 @@ def test_duplicate_id_across_files_names_the_first(tmp_path):
     _write(tmp_path, good(), "a.yaml")
     folder = _write(tmp_path, good(), "b.yaml")
     problems = validate_scenarios(folder, rules_dir=RULES)
-    assert [str(p) for p in problems] == [f"{problems[0].path}:2: duplicate id 'ok-one' (first at {problems[0].path.replace('b.yaml', 'a.yaml')}:2)"]
+    assert [str(p) for p in problems] == [
+        f"{problems[0].path}:2: duplicate id 'ok-one' (first at {problems[0].path.replace('b.yaml', 'a.yaml')}:2)"
+    ]
 
 
 def test_empty_folder_and_wrong_top_level(tmp_path):
@@ -143,7 +209,9 @@ def test_select_by_tags(bank):
 
 
 def test_a_bad_report_gives_the_line_of_the_field(tmp_path):
-    folder = _write(tmp_path, """\
+    folder = _write(
+        tmp_path,
+        """\
 scenarios:
   - id: bad-report
     title: {zh: 事件, en: Report}
@@ -157,6 +225,7 @@ scenarios:
       flags: [on_fire]
     questions: [severity, lead]
     tags: {category: street_vending, department: urban_management}
-""")
+""",
+    )
     problems = validate_scenarios(folder, rules_dir=RULES)
     assert [(p.line, "report.flags" in p.message) for p in problems] == [(11, True)]

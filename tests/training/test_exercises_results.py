@@ -17,9 +17,19 @@ def _answers(expected, wrong=()):
         if q == "fine":
             v = v["min"] if v else 0
         if q in wrong:
-            v = {"penalize": not v, "level": "heavier" if v != "heavier" else "exempt", "fine": 10**7, "procedure": "none",
-                 "hearing_right": not v, "legal_review": not v, "basis": ["行政处罚法 第九十九条"], "severity": "nonsense",
-                 "lead": "nobody", "assist": ["nobody"], "coordination_level": 9}[q]
+            v = {
+                "penalize": not v,
+                "level": "heavier" if v != "heavier" else "exempt",
+                "fine": 10**7,
+                "procedure": "none",
+                "hearing_right": not v,
+                "legal_review": not v,
+                "basis": ["行政处罚法 第九十九条"],
+                "severity": "nonsense",
+                "lead": "nobody",
+                "assist": ["nobody"],
+                "coordination_level": 9,
+            }[q]
         out[q] = v
     return out
 
@@ -47,8 +57,17 @@ def test_create_validates_settings(bank, db_url):
 
 def test_trainee_takes_an_exercise_and_attempts_are_stored(bank, engine, db_url):
     codes = ["sv-basic-small-stall", "tr-casualties-construction", "gp-minor-under-14"]
-    ex = exercises.create_exercise("一专多能 第一期", codes, "trainer", cohort="2025-A", time_limit_minutes=30,
-                                   order="shuffled", feedback="end", bank=bank, url=db_url)
+    ex = exercises.create_exercise(
+        "一专多能 第一期",
+        codes,
+        "trainer",
+        cohort="2025-A",
+        time_limit_minutes=30,
+        order="shuffled",
+        feedback="end",
+        bank=bank,
+        url=db_url,
+    )
     assert ex.status == "draft" and ex.order == "shuffled" and ex.feedback == "end" and ex.time_limit_minutes == 30
     with pytest.raises(exercises.ExerciseClosedError):
         exercises.start(ex.id, "UM001", bank=bank, url=db_url)
@@ -79,8 +98,9 @@ def test_trainee_takes_an_exercise_and_attempts_are_stored(bank, engine, db_url)
 
 
 def test_time_limit_and_closing(bank, engine, db_url):
-    ex = exercises.create_exercise("限时", ["gp-no-fault", "gp-minor-17"], "trainer", time_limit_minutes=10,
-                                   status="open", bank=bank, url=db_url)
+    ex = exercises.create_exercise(
+        "限时", ["gp-no-fault", "gp-minor-17"], "trainer", time_limit_minutes=10, status="open", bank=bank, url=db_url
+    )
     start = dt.datetime(2025, 1, 1, 9, 0)
     session = exercises.start(ex.id, "UM002", bank=bank, url=db_url, engine=engine, now=start)
     assert session.remaining_seconds(start + dt.timedelta(minutes=4)) == 360
@@ -139,7 +159,10 @@ def test_competence_matrix_shows_ab_backup(bank, engine, db_url):
     # UM003 got levels, fines and basis wrong: not competent where tested, even in street vending
     assert not rows["UM003"]["cells"]["street_vending"]["competent"]
     # trained, untested domain counts as competent
-    assert rows["UM003"]["cells"]["illegal_construction"]["competent"] and not rows["UM003"]["cells"]["illegal_construction"]["score"]
+    assert (
+        rows["UM003"]["cells"]["illegal_construction"]["competent"]
+        and not rows["UM003"]["cells"]["illegal_construction"]["score"]
+    )
     # GR001's A/B partner is UM003, who cannot back up greenery: no backup there
     assert rows["GR001"]["cells"]["damaging_greenery"]["competent"]  # only the level wrong: 4 of 5
     assert not rows["UM003"]["cells"]["damaging_greenery"]["competent"]
@@ -185,5 +208,9 @@ def test_changes_are_audited_and_stale_status_changes_refused(bank, engine, db_u
     session.submit("gp-no-fault", {"penalize": False})
     with session_scope(db_url) as s:
         actions = [(a.who, a.action, a.entity) for a in s.exec(select(models.AuditLog).order_by(models.AuditLog.id))]
-    assert actions == [("trainer-a", "create", "training_exercise"), ("trainer-a", "settings", "training_exercise"),
-                       ("trainer-a", "status:open", "training_exercise"), ("UM001", "answer", "training_attempt")]
+    assert actions == [
+        ("trainer-a", "create", "training_exercise"),
+        ("trainer-a", "settings", "training_exercise"),
+        ("trainer-a", "status:open", "training_exercise"),
+        ("UM001", "answer", "training_attempt"),
+    ]

@@ -8,7 +8,14 @@ from ruamel.yaml import YAML
 
 from workbench.engine import get_engine
 from workbench.training.grading import (
-    article_of, articles_of, basis_options, changed_answers, describe, expected_answers, grade, grade_question,
+    article_of,
+    articles_of,
+    basis_options,
+    changed_answers,
+    describe,
+    expected_answers,
+    grade,
+    grade_question,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,8 +161,10 @@ def test_feedback_has_answer_trace_and_articles(bank, engine):
 def test_article_normalisation():
     assert article_of("行政处罚法 第三十二条第（一）项") == "行政处罚法 第三十二条"
     assert article_of("no article here") is None
-    assert articles_of(["行政处罚法 第三十三条第一款；行政处罚法 第三十三条第三款", "城乡规划法 第六十四条"]) == \
-        ["行政处罚法 第三十三条", "城乡规划法 第六十四条"]
+    assert articles_of(["行政处罚法 第三十三条第一款；行政处罚法 第三十三条第三款", "城乡规划法 第六十四条"]) == [
+        "行政处罚法 第三十三条",
+        "城乡规划法 第六十四条",
+    ]
     assert describe("level", "lighter", "zh").startswith("从轻")
     assert describe("severity", "major", "en").startswith("Major")
 
@@ -200,8 +209,13 @@ def test_changing_a_benchmark_changes_the_expected_answer(bank, engine, tmp_path
     assert after.answers["fine"] != before.answers["fine"]
     assert after.rules_version == changed.version
     # the same trainee answer: right under the old rules, half credit under the new
-    answer = {"penalize": True, "level": "lighter", "fine": before.answers["fine"]["min"], "procedure": before.answers["procedure"],
-              "basis": before.answers["basis"]}
+    answer = {
+        "penalize": True,
+        "level": "lighter",
+        "fine": before.answers["fine"]["min"],
+        "procedure": before.answers["procedure"],
+        "basis": before.answers["basis"],
+    }
     assert grade(scenario, answer, expected=before).score == 1.0
     assert grade(scenario, answer, expected=after).score < 1.0
     # a scenario of another violation does not move
@@ -209,8 +223,14 @@ def test_changing_a_benchmark_changes_the_expected_answer(bank, engine, tmp_path
     assert expected_answers(other, engine).answers == expected_answers(other, changed).answers
     # the impact list names exactly the street-vending scenarios that moved
     moved = changed_answers(bank, engine, changed)
-    assert {"scenario": "sv-basic-small-stall", "question": "level", "before": "lighter", "after": "standard",
-            "before_version": engine.version, "after_version": changed.version} in moved
+    assert {
+        "scenario": "sv-basic-small-stall",
+        "question": "level",
+        "before": "lighter",
+        "after": "standard",
+        "before_version": engine.version,
+        "after_version": changed.version,
+    } in moved
     assert {bank.get(m["scenario"]).violation for m in moved} == {"street_vending"}
     assert all(bank.get(m["scenario"]).case["decision_date"] >= "2025-05-01" for m in moved)
 
@@ -227,6 +247,11 @@ def test_each_answer_rests_on_its_own_articles(bank, engine):
 
 
 def test_articles_carry_the_law_over_a_list():
-    assert articles_of(["城乡规划法 第六十四条、第六十五条；噪声污染防治法 第七十七条"]) == \
-        ["城乡规划法 第六十四条", "城乡规划法 第六十五条", "噪声污染防治法 第七十七条"]
-    assert articles_of(["固体废物污染环境防治法 第一百一十一条第一款第（一）项、第二款"]) == ["固体废物污染环境防治法 第一百一十一条"]
+    assert articles_of(["城乡规划法 第六十四条、第六十五条；噪声污染防治法 第七十七条"]) == [
+        "城乡规划法 第六十四条",
+        "城乡规划法 第六十五条",
+        "噪声污染防治法 第七十七条",
+    ]
+    assert articles_of(["固体废物污染环境防治法 第一百一十一条第一款第（一）项、第二款"]) == [
+        "固体废物污染环境防治法 第一百一十一条"
+    ]

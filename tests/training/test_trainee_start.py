@@ -8,7 +8,9 @@ from workbench.ui import training
 
 
 def _visible_text(room):
-    return " ".join([room.tr_exercise.label or "", room.tr_none.value, room.tr_start.tooltip, room.tr_officer.placeholder])
+    return " ".join(
+        [room.tr_exercise.label or "", room.tr_none.value, room.tr_start.tooltip, room.tr_officer.placeholder]
+    )
 
 
 def test_on_the_demo_the_open_exercise_is_preselected_and_can_be_started(bank, engine, db_url):
@@ -29,10 +31,13 @@ def test_on_the_demo_the_open_exercise_is_preselected_and_can_be_started(bank, e
     assert f'data-scenario="{open_one.scenario_codes[0]}"' in room.tr_scenario.value
 
 
-@pytest.mark.parametrize("lang, dropdown, message", [
-    ("zh", "暂无开放的练习", "请培训师在“练习管理”中开放一个练习"),
-    ("en", "No exercise is open", "a trainer opens one under Exercises 练习管理"),
-])
+@pytest.mark.parametrize(
+    "lang, dropdown, message",
+    [
+        ("zh", "暂无开放的练习", "请培训师在“练习管理”中开放一个练习"),
+        ("en", "No exercise is open", "a trainer opens one under Exercises 练习管理"),
+    ],
+)
 def test_with_no_open_exercise_start_is_disabled_and_says_why(db_url, lang, dropdown, message):
     room = training.build(db_url)
     if lang != room.i18n.lang:
@@ -57,7 +62,9 @@ def test_with_no_open_exercise_start_is_disabled_and_says_why(db_url, lang, drop
 def test_switching_language_relabels_the_placeholder(db_url):
     room = training.build(db_url)
     room.i18n.set_language("en")
-    assert room.tr_exercise.label == "No exercise is open 暂无开放的练习" and "a trainer opens one" in room.tr_none.value
+    assert (
+        room.tr_exercise.label == "No exercise is open 暂无开放的练习" and "a trainer opens one" in room.tr_none.value
+    )
     room.i18n.set_language("zh")
     assert room.tr_exercise.label == "暂无开放的练习" and "请培训师" in room.tr_none.value and room.tr_start.disabled
 

@@ -1,4 +1,5 @@
-"""The Training room driven headless: trainer builds and opens, trainee answers and sees feedback, results, authoring."""
+"""The Training room driven headless: trainer builds and opens, trainee answers and sees feedback, results,
+authoring."""
 
 import pytest
 
@@ -27,7 +28,11 @@ def test_trainer_builds_exercise_and_trainee_takes_it(room, engine):
     room.ex_name.value = "未成年人与分拨"
     room.ex_limit.value = 20
     exercise = room.create_exercise("open")
-    assert exercise.status == "open" and exercise.scenario_codes == ["gp-minor-exactly-14", "tr-vending-hotline", "gp-minor-17"]
+    assert exercise.status == "open" and exercise.scenario_codes == [
+        "gp-minor-exactly-14",
+        "tr-vending-hotline",
+        "gp-minor-17",
+    ]
     assert room.status.kind == "wb-ok"
 
     assert room.tr_exercise.value == exercise.id  # the open exercise is preselected for the trainee
@@ -137,7 +142,9 @@ def test_a_broken_scenario_file_leaves_the_room_open(db_url, tmp_path):
 
     folder = tmp_path / "bank"
     folder.mkdir()
-    shutil.copy(Path(__file__).resolve().parents[2] / "data" / "scenarios" / "procedure.yaml", folder / "procedure.yaml")
+    shutil.copy(
+        Path(__file__).resolve().parents[2] / "data" / "scenarios" / "procedure.yaml", folder / "procedure.yaml"
+    )
     (folder / "broken.yaml").write_text("scenarios:\n  - id: x\n    title: nope\n", encoding="utf-8")
     room = training.build(db_url, scenarios_dir=folder)
     assert room.status.kind == "wb-error" and "broken.yaml:" in room.status.text
@@ -174,9 +181,22 @@ def test_authoring_from_a_stored_case_in_the_app(db_url, tmp_path):
     from workbench.store import models, session_scope
 
     with session_scope(db_url) as s:
-        s.add(models.CaseFile(number="2025-绿化-0007", party_kind="person", party_name_masked="周*", party_id_masked="4301**", party_age=35,
-                              violation="damaging_greenery", department_code="greening", act_date=dt.date(2025, 4, 1),
-                              decision_date=dt.date(2025, 4, 20), officers=["GR001"], facts={"trees_damaged": 3}, circumstances=[]))
+        s.add(
+            models.CaseFile(
+                number="2025-绿化-0007",
+                party_kind="person",
+                party_name_masked="周*",
+                party_id_masked="4301**",
+                party_age=35,
+                violation="damaging_greenery",
+                department_code="greening",
+                act_date=dt.date(2025, 4, 1),
+                decision_date=dt.date(2025, 4, 20),
+                officers=["GR001"],
+                facts={"trees_damaged": 3},
+                circumstances=[],
+            )
+        )
     folder = tmp_path / "bank"
     shutil.copytree(Path(__file__).resolve().parents[2] / "data" / "scenarios", folder)
     room = training.build(db_url, scenarios_dir=folder)

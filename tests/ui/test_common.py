@@ -6,7 +6,18 @@ import ipywidgets as widgets
 import pytest
 
 from workbench.errors import InputError
-from workbench.ui.common import COMMON, Column, DataTable, I18n, LanguageSwitch, MessageKey, ProgressBar, StatusBar, app_shell, safe_callback
+from workbench.ui.common import (
+    COMMON,
+    Column,
+    DataTable,
+    I18n,
+    LanguageSwitch,
+    MessageKey,
+    ProgressBar,
+    StatusBar,
+    app_shell,
+    safe_callback,
+)
 
 MESSAGES = {
     "severity": {"zh": "严重程度", "en": "Severity 严重程度"},
@@ -24,7 +35,7 @@ def test_switch_relabels_bound_widgets_and_keeps_values():
     i18n.bind(dropdown, "description", "severity")
     text = i18n.bind(widgets.Text(), "placeholder", "severity")
     heading = i18n.bind(widgets.HTML(), "value", "severity", wrap="<h3>{}</h3>")
-    assert dropdown.value == "general"                         # starts on the first option
+    assert dropdown.value == "general"  # starts on the first option
     dropdown.value = "major"
     seen = []
     dropdown.observe(lambda change: seen.append(i18n.switching), names="value")
@@ -34,7 +45,7 @@ def test_switch_relabels_bound_widgets_and_keeps_values():
     assert heading.value == "<h3>Severity 严重程度</h3>"
     assert dropdown.options == (("General 一般", "general"), ("Major 重大", "major"))
     assert dropdown.value == "major"
-    assert seen and all(seen)                                  # transient changes happen while switching
+    assert seen and all(seen)  # transient changes happen while switching
     switch.value = "zh"
     assert dropdown.label == "重大"
 
@@ -70,6 +81,7 @@ def test_safe_callback_shows_input_errors_and_logs_unexpected_ones():
     handler.emit = records.append
     logging.getLogger("workbench.ui").addHandler(handler)
     try:
+
         def bad_input():
             raise InputError("people_affected", "must be a whole number")
 
@@ -92,10 +104,16 @@ def rows(n):
 
 def test_table_pages_sorts_and_escapes():
     i18n = I18n(MESSAGES, lang="zh")
-    table = DataTable([Column("id", "col_id"), Column("area", "col_area"), Column("name", "col_id", sortable=False)], rows(25), i18n=i18n, page_size=10)
+    table = DataTable(
+        [Column("id", "col_id"), Column("area", "col_area"), Column("name", "col_id", sortable=False)],
+        rows(25),
+        i18n=i18n,
+        page_size=10,
+    )
     assert [r["id"] for r in table.page_rows()] == list(range(1, 11))
     assert "第 1–10 条，共 25 条" in table.range_label.value and table.prev_button.disabled
-    table.next_button.click(); table.next_button.click()
+    table.next_button.click()
+    table.next_button.click()
     assert [r["id"] for r in table.page_rows()] == list(range(21, 26)) and table.next_button.disabled
     table.next_page()
     assert table.page == 2
@@ -103,10 +121,10 @@ def test_table_pages_sorts_and_escapes():
     ordered = table.sorted_rows()
     areas = [r["area"] for r in ordered]
     present = [a for a in areas if a is not None]
-    assert present == sorted(present, reverse=True) and areas[len(present):] == [None] * (25 - len(present))
+    assert present == sorted(present, reverse=True) and areas[len(present) :] == [None] * (25 - len(present))
     assert table.page == 0 and "面积 ▼" in table.grid.value
     assert "&lt;b&gt;" in table.grid.value and "<b>1</b>" not in table.grid.value
-    assert [c[1] for c in table.sort_dropdown.options] == [None, "id", "area"]     # unsortable column not offered
+    assert [c[1] for c in table.sort_dropdown.options] == [None, "id", "area"]  # unsortable column not offered
     i18n.set_language("en")
     assert "No. 编号" in table.grid.value and "1–10 of 25" in table.range_label.value
     table.set_rows([])
@@ -155,5 +173,5 @@ def test_start_page_links_the_notebooks_present(tmp_path):
     page = index.app(tmp_path, I18n(lang="en"))
     listing = page.children[-1].value
     assert 'href="triage.ipynb"' in listing and "Triage console 分拨处置台" in listing
-    assert 'href="extra_app.ipynb"' in listing                  # unknown apps are listed by name
-    assert 'href="index.ipynb"' not in listing and "review.ipynb" not in listing   # no dead links
+    assert 'href="extra_app.ipynb"' in listing  # unknown apps are listed by name
+    assert 'href="index.ipynb"' not in listing and "review.ipynb" not in listing  # no dead links

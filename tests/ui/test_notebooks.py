@@ -34,8 +34,8 @@ def run_nbval(db_url: str, tmp_path: Path) -> subprocess.CompletedProcess:
 
 
 def test_notebooks_run_on_a_demo_database(tmp_path):
-    from workbench.store import dispose_engines
     from workbench.demo import build_demo
+    from workbench.store import dispose_engines
     from workbench.store.migrate import upgrade
 
     url = f"sqlite:///{tmp_path / 'demo.db'}"

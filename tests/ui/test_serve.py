@@ -30,10 +30,19 @@ def test_no_token_only_on_loopback():
 
 def test_command_serves_the_directory_safely():
     cmd = build_command(check_options(ServeOptions(notebooks=NOTEBOOKS, port=9999, pool_size=2)))
-    assert str(NOTEBOOKS) in cmd                                  # the folder: index.ipynb and the tree list the apps
-    for flag in ("--strip_sources=True", "--show_tracebacks=False", "--preheat_kernel=True", "--pool_size=2",
-                 "--port=9999", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--no-browser",
-                 "--MappingKernelManager.cull_idle_timeout=900", "--MappingKernelManager.cull_interval=60"):
+    assert str(NOTEBOOKS) in cmd  # the folder: index.ipynb and the tree list the apps
+    for flag in (
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+        "--preheat_kernel=True",
+        "--pool_size=2",
+        "--port=9999",
+        "--Voila.ip=127.0.0.1",
+        "--Voila.port_retries=0",
+        "--no-browser",
+        "--MappingKernelManager.cull_idle_timeout=900",
+        "--MappingKernelManager.cull_interval=60",
+    ):
         assert flag in cmd
     assert "--preheat_kernel=False" in build_command(check_options(ServeOptions(notebooks=NOTEBOOKS, pool_size=0)))
 

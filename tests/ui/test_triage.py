@@ -40,20 +40,26 @@ def stored(url, report_id) -> Report:
 
 
 def test_filing_stores_the_report_with_the_engines_classification_and_shows_its_basis(console, db_url, clock):
-    result = file_report(console, "illegal_construction", "patrol", people=30, flags=["multi_department"], community="城关社区")
+    result = file_report(
+        console, "illegal_construction", "patrol", people=30, flags=["multi_department"], community="城关社区"
+    )
     report = stored(db_url, result.report_id)
     expected = get_engine().classify(service.engine_input(report)).to_dict()
     assert report.status == "filed"
     assert report.received_at == clock.now
     assert (report.severity, report.lead, report.assist, report.coordination_level) == (
-        expected["severity"], expected["lead"], expected["assist"], expected["coordination_level"])
+        expected["severity"],
+        expected["lead"],
+        expected["assist"],
+        expected["coordination_level"],
+    )
     assert report.due_at == dt.datetime.fromisoformat(expected["due_at"])
     card = console.classification.value
     assert report.number in card
     for basis in expected["basis"]:
         assert basis in card
     assert expected["rules_version"] in card
-    assert "城管" in card                                       # lead department by name
+    assert "城管" in card  # lead department by name
     assert "wb-ok" in console.status._dom_classes
     assert report.number in console.status.value
     # the new report is selected in the queue, the form is cleared
@@ -66,10 +72,18 @@ def test_full_workflow_by_buttons_keeps_a_timestamped_history(console, db_url, c
     rid = result.report_id
     steps = [
         (lambda: console.dispatch_button.click(), "dispatched"),
-        (lambda: (setattr(console.support_dept, "value", "police_station"), console.support_button.click()), "dispatched"),
-        (lambda: (setattr(console.joint_lead, "value", "urban_management"),
-                  setattr(console.joint_members, "value", ("market_regulation", "traffic_police")),
-                  console.joint_button.click()), "dispatched"),
+        (
+            lambda: (setattr(console.support_dept, "value", "police_station"), console.support_button.click()),
+            "dispatched",
+        ),
+        (
+            lambda: (
+                setattr(console.joint_lead, "value", "urban_management"),
+                setattr(console.joint_members, "value", ("market_regulation", "traffic_police")),
+                console.joint_button.click(),
+            ),
+            "dispatched",
+        ),
         (lambda: console.escalate_button.click(), "dispatched"),
         (lambda: (setattr(console.feedback_text, "value", "摊位已清理"), console.feedback_button.click()), "verifying"),
         (lambda: console.verify_pass_button.click(), "closed"),
@@ -86,7 +100,17 @@ def test_full_workflow_by_buttons_keeps_a_timestamped_history(console, db_url, c
     assert {"community", "county_leaders"} <= set(report.escalate_to)
     assert report.closed_at == clock.now
     events = service.history(rid, db_url)
-    assert [e["action"] for e in events] == ["receive", "classify", "dispatch", "support", "joint", "escalate", "feedback", "verify", "close"]
+    assert [e["action"] for e in events] == [
+        "receive",
+        "classify",
+        "dispatch",
+        "support",
+        "joint",
+        "escalate",
+        "feedback",
+        "verify",
+        "close",
+    ]
     times = [e["at"] for e in events]
     assert times == sorted(times) and times[2] < times[-1]
     assert all(e["who"] in ("值班员甲", "engine") for e in events)
@@ -101,7 +125,7 @@ def test_verification_can_send_the_report_back(console, db_url):
     console.dispatch_button.click()
     console.feedback_text.value = "已劝离"
     console.feedback_button.click()
-    console.verify_fail_button.click()                          # no reason: refused
+    console.verify_fail_button.click()  # no reason: refused
     assert "wb-error" in console.status._dom_classes
     assert stored(db_url, rid).status == "verifying"
     console.note.value = "复查仍有摊位"
@@ -118,25 +142,30 @@ def test_an_override_needs_a_reason_and_is_kept_and_counted(console, db_url):
     console.override_button.click()
     assert "wb-error" in console.status._dom_classes
     assert "改判须写明理由" in console.status.value
-    assert not stored(db_url, rid).overridden                  # nothing changed
+    assert not stored(db_url, rid).overridden  # nothing changed
     console.o_severity.value = new
     console.o_reason.value = "现场聚集人数较多，按重大事件处置"
     console.override_button.click()
     report = stored(db_url, rid)
     assert report.overridden and report.severity == new
     assert report.override_reason == "现场聚集人数较多，按重大事件处置" and report.override_by == "值班员甲"
-    assert report.classification_by_engine["severity"] == engine_said     # the engine's answer is kept
+    assert report.classification_by_engine["severity"] == engine_said  # the engine's answer is kept
     assert "已人工改判" in console.detail.value
     console.open_tab(3)
     assert console.override_stats["overrides"] == 1
     assert console.override_stats["by_field"] == {"severity": 1}
     assert "现场聚集人数较多" in console.overrides_table.grid.value
-    assert console.reclassify_button.disabled                   # an override is changed only by another override
+    assert console.reclassify_button.disabled  # an override is changed only by another override
 
 
 def test_an_old_report_the_rules_cannot_classify_is_kept_and_explained(console, db_url, clock):
     with session_scope(db_url) as s:
-        old = Report(number="R2019-000007", source="hotline", category="retired_category", received_at=clock.now - dt.timedelta(days=400))
+        old = Report(
+            number="R2019-000007",
+            source="hotline",
+            category="retired_category",
+            received_at=clock.now - dt.timedelta(days=400),
+        )
         s.add(old)
     console.refresh_button.click()
     rows = {r["number"]: r for r in console.queue_table.rows}
@@ -155,7 +184,9 @@ def test_an_old_report_the_rules_cannot_classify_is_kept_and_explained(console, 
 
 
 def test_overdue_list_by_department(console, db_url, clock):
-    late = file_report(console, "street_vending", received_at=(clock.now - dt.timedelta(hours=30)).isoformat(sep=" ")).report_id
+    late = file_report(
+        console, "street_vending", received_at=(clock.now - dt.timedelta(hours=30)).isoformat(sep=" ")
+    ).report_id
     file_report(console, "illegal_construction")
     hours = stored(db_url, late).handle_within_hours
     console.tabs.selected_index = 2
@@ -176,7 +207,7 @@ def test_queue_filters(console, db_url):
     console.f_source.value = "camera"
     assert [r["id"] for r in console.queue_table.rows] == [a]
     console.f_source.value = None
-    console.f_department.value = "planning"                     # assists on illegal construction only
+    console.f_department.value = "planning"  # assists on illegal construction only
     assert [r["id"] for r in console.queue_table.rows] == [b]
     console.f_department.value = None
     number_b = service.get_report(b, db_url).number
@@ -200,9 +231,9 @@ def test_language_switch_relabels_without_losing_values(console, db_url):
     assert console.tabs.titles[1].startswith("Queue")
     assert console.category.value == "graffiti" and console.source.value == "patrol"
     assert dict((v, k) for k, v in console.category.options)["graffiti"].startswith("Graffiti")
-    assert "Severity 严重程度" in console.classification.value     # domain term keeps its Chinese name
+    assert "Severity 严重程度" in console.classification.value  # domain term keeps its Chinese name
     assert "Number 编号" in console.queue_table.grid.value
-    assert "Filed" in console.status.value                       # the last message follows
+    assert "Filed" in console.status.value  # the last message follows
     assert "wb-lang-en" in console.widget._dom_classes
     console.i18n.set_language("zh")
     assert console.submit.description == "登记并定级"
@@ -254,15 +285,15 @@ def test_an_action_on_a_report_someone_else_changed_is_refused(console, db_url, 
     other = TriageConsole(url=db_url, clock=clock)
     other.operator.value = "值班员乙"
     other.queue_table.select(rid)
-    other.escalate_button.click()                                 # the other desk acts first
-    console.dispatch_button.click()                               # this desk still shows the old version
+    other.escalate_button.click()  # the other desk acts first
+    console.dispatch_button.click()  # this desk still shows the old version
     assert "wb-error" in console.status._dom_classes
     assert "已被其他席位修改" in console.status.value and "changed by someone else" not in console.status.value
     console.i18n.set_language("en")
     assert "changed by someone else" in console.status.value and "其他席位" not in console.status.value
     console.i18n.set_language("zh")
     assert stored(db_url, rid).status == "filed"
-    console.refresh_button.click()                                # reload, then it works
+    console.refresh_button.click()  # reload, then it works
     console.dispatch_button.click()
     assert stored(db_url, rid).status == "dispatched"
 
@@ -300,7 +331,9 @@ def test_every_label_of_the_console_follows_the_language(console, db_url):
     assert zh.keys() == en.keys()
     chinese = {k for k, v in zh.items() if any("\u4e00" <= ch <= "\u9fff" for ch in v)}
     assert len(chinese) > 100
-    not_english = {k: en[k] for k in chinese if en[k] == zh[k] or not any(ch.isascii() and ch.isalpha() for ch in en[k])}
+    not_english = {
+        k: en[k] for k in chinese if en[k] == zh[k] or not any(ch.isascii() and ch.isalpha() for ch in en[k])
+    }
     assert not_english == {}, f"labels not relabelled: {not_english}"
 
 
@@ -314,11 +347,12 @@ def test_an_override_without_a_reason_is_refused_in_the_language_shown(console, 
     console.override_button.click()
     assert "wb-error" in console.status._dom_classes
     reason = f"人工改判须写明理由（至少 {service.MIN_REASON_CHARS} 个字）"
-    assert status_text(console) == f"无法完成：{reason}"          # all Chinese: no English of the service in the frame
+    assert status_text(console) == f"无法完成：{reason}"  # all Chinese: no English of the service in the frame
     console.i18n.set_language("en")
     assert "wb-error" in console.status._dom_classes
-    assert status_text(console) == (f"Cannot do that: an override needs a written reason 改判理由 "
-                                    f"(at least {service.MIN_REASON_CHARS} characters)")
+    assert status_text(console) == (
+        f"Cannot do that: an override needs a written reason 改判理由 (at least {service.MIN_REASON_CHARS} characters)"
+    )
     console.i18n.set_language("zh")
     assert status_text(console) == f"无法完成：{reason}"
     assert not stored(db_url, rid).overridden
@@ -338,20 +372,36 @@ def test_dispatching_a_closed_report_is_refused_in_the_language_shown(console, d
     assert "wb-error" in console.status._dom_classes
     assert status_text(console) == f"无法完成：事件 {number} 当前状态为“已结案”，“派遣”只能在“已立案”状态下进行"
     console.i18n.set_language("en")
-    assert status_text(console) == f"Cannot do that: report {number} is Closed 已结案; 'dispatch 派遣' needs status Filed 已立案"
+    assert (
+        status_text(console)
+        == f"Cannot do that: report {number} is Closed 已结案; 'dispatch 派遣' needs status Filed 已立案"
+    )
 
 
 def test_why_a_report_is_unclassified_follows_the_language(console, db_url, clock):
     with session_scope(db_url) as s:
-        old = Report(number="R2019-000008", source="hotline", category="retired_category", received_at=clock.now - dt.timedelta(days=400))
+        old = Report(
+            number="R2019-000008",
+            source="hotline",
+            category="retired_category",
+            received_at=clock.now - dt.timedelta(days=400),
+        )
         s.add(old)
     console.refresh_button.click()
     console.queue_table.select(old.id)
     console.reclassify_button.click()
     assert status_text(console).startswith("已登记并保存 R2019-000008，但规则无法定级：")
-    assert "规则无法定级" in console.history_table.grid.value and "the rules could not" not in console.history_table.grid.value
+    assert (
+        "规则无法定级" in console.history_table.grid.value
+        and "the rules could not" not in console.history_table.grid.value
+    )
     console.i18n.set_language("en")
-    assert status_text(console).startswith("Filed and kept R2019-000008, but the rules could not classify this report: ")
+    assert status_text(console).startswith(
+        "Filed and kept R2019-000008, but the rules could not classify this report: "
+    )
     assert "retired_category" in status_text(console)
-    assert "the rules could not classify" in console.history_table.grid.value and "规则无法定级" not in console.history_table.grid.value
+    assert (
+        "the rules could not classify" in console.history_table.grid.value
+        and "规则无法定级" not in console.history_table.grid.value
+    )
     assert "the rules could not classify" in console.detail.value

@@ -36,15 +36,18 @@ def test_intake_classifies_with_the_one_engine_and_numbers_reports_by_year(db_ur
     assert report.flags == ["repeat_complaint"] and report.key_road
 
 
-@pytest.mark.parametrize("form, field", [
-    ({"source": "pigeon"}, "source"),
-    ({"category": ""}, "category"),
-    ({"people_affected": -1}, "people_affected"),
-    ({"people_affected": "many"}, "people_affected"),
-    ({"flags": ["aliens"]}, "flags"),
-    ({"received_at": "yesterday"}, "received_at"),
-    ({"received_at": NOW + dt.timedelta(days=1)}, "received_at"),
-])
+@pytest.mark.parametrize(
+    "form, field",
+    [
+        ({"source": "pigeon"}, "source"),
+        ({"category": ""}, "category"),
+        ({"people_affected": -1}, "people_affected"),
+        ({"people_affected": "many"}, "people_affected"),
+        ({"flags": ["aliens"]}, "flags"),
+        ({"received_at": "yesterday"}, "received_at"),
+        ({"received_at": NOW + dt.timedelta(days=1)}, "received_at"),
+    ],
+)
 def test_malformed_forms_are_refused_before_anything_is_stored(db_url, form, field):
     with pytest.raises(InputError) as caught:
         intake(db_url, **form)
@@ -66,7 +69,7 @@ def test_actions_must_fit_the_status(db_url):
     rid = intake(db_url).report_id
     with pytest.raises(service.TriageError, match="needs status Dispatched 已派遣 or Handling 处置中") as caught:
         service.record_feedback(rid, "x", "done", at=NOW, url=db_url)
-    assert "“处置反馈”只能在“已派遣或处置中”状态下进行" in str(caught.value)    # "中文 · English" without the UI
+    assert "“处置反馈”只能在“已派遣或处置中”状态下进行" in str(caught.value)  # "中文 · English" without the UI
     with pytest.raises(service.TriageError):
         service.verify(rid, "x", True, at=NOW, url=db_url)
     service.dispatch(rid, "x", at=NOW, url=db_url)
@@ -132,7 +135,7 @@ def test_every_step_is_audited(db_url):
 def test_overdue_counts_only_open_reports_past_their_deadline(db_url):
     late = intake(db_url, received_at=NOW - dt.timedelta(hours=10)).report_id
     closed_late = intake(db_url, received_at=NOW - dt.timedelta(hours=10)).report_id
-    intake(db_url)                                                  # on time
+    intake(db_url)  # on time
     service.dispatch(closed_late, "x", at=NOW, url=db_url)
     service.record_feedback(closed_late, "x", "done", at=NOW, url=db_url)
     service.verify(closed_late, "x", True, at=NOW, url=db_url)
@@ -140,14 +143,19 @@ def test_overdue_counts_only_open_reports_past_their_deadline(db_url):
     hours = service.get_report(late, db_url).handle_within_hours
     assert [(r["id"], r["overdue_hours"]) for r in rows] == [(late, pytest.approx(10 - hours))]
     assert service.overdue_by_department(at=NOW, url=db_url) == [
-        {"department": "urban_management", "count": 1, "max_overdue_hours": rows[0]["overdue_hours"],
-         "total_overdue_hours": rows[0]["overdue_hours"]}]
+        {
+            "department": "urban_management",
+            "count": 1,
+            "max_overdue_hours": rows[0]["overdue_hours"],
+            "total_overdue_hours": rows[0]["overdue_hours"],
+        }
+    ]
 
 
 def test_dashboard_series_cover_each_day(db_url):
     intake(db_url, received_at=NOW - dt.timedelta(days=2), source="camera")
     intake(db_url, received_at=NOW, source="camera")
-    intake(db_url, received_at=NOW - dt.timedelta(days=40), source="camera")   # outside 30 days
+    intake(db_url, received_at=NOW - dt.timedelta(days=40), source="camera")  # outside 30 days
     data = service.dashboard_data(days=30, at=NOW, url=db_url)
     assert len(data["dates"]) == 30 and data["dates"][-1] == NOW.date()
     assert data["series"]["source"]["camera"][-1] == 1 and data["series"]["source"]["camera"][-3] == 1
@@ -165,9 +173,11 @@ def test_refusals_carry_a_message_key_and_read_in_both_languages(db_url):
     assert message.text("en").startswith("an override needs a written reason")
     assert str(caught.value) == f"reason: {message.text('zh')} · {message.text('en')}"
 
-    for step in (lambda: service.dispatch(rid, "x", at=NOW, url=db_url),
-                 lambda: service.record_feedback(rid, "x", "done", at=NOW, url=db_url),
-                 lambda: service.verify(rid, "x", True, at=NOW, url=db_url)):
+    for step in (
+        lambda: service.dispatch(rid, "x", at=NOW, url=db_url),
+        lambda: service.record_feedback(rid, "x", "done", at=NOW, url=db_url),
+        lambda: service.verify(rid, "x", True, at=NOW, url=db_url),
+    ):
         step()
     with pytest.raises(service.TriageError) as caught:
         service.dispatch(rid, "x", at=NOW, url=db_url)
@@ -187,15 +197,18 @@ def test_a_stale_version_is_refused_in_both_languages(db_url):
         service.dispatch(rid, "b", at=NOW, url=db_url, version=version)
     text = str(caught.value)
     assert "已被其他席位修改" in text and "changed by someone else" in text
-    assert service.message_of(caught.value).params == {"number": "R2026-000001", "expected": version,
-                                                       "found": version + 1}
+    assert service.message_of(caught.value).params == {
+        "number": "R2026-000001",
+        "expected": version,
+        "found": version + 1,
+    }
 
 
 def test_why_a_report_is_unclassified_is_kept_by_key(db_url):
     result = intake(db_url, category="retired_category")
     assert result.message.key == "triage_classify_failed" and "retired_category" in result.message.params["detail"]
     assert result.problem == str(result.message)
-    assert service.problem_message(result.report_id, db_url) == result.message   # read back from the stored event
+    assert service.problem_message(result.report_id, db_url) == result.message  # read back from the stored event
     assert service.problem_message(intake(db_url).report_id, db_url) is None
 
 
@@ -246,17 +259,19 @@ def test_desks_filing_at_the_same_moment_all_succeed_with_distinct_numbers(share
     total = DESKS * REPORTS_PER_DESK
     numbers = [r.number for r in results.values()]
     assert len(results) == total and len(set(numbers)) == total
-    assert sorted(numbers) == [f"R2026-{n:06d}" for n in range(1, total + 1)]   # the format kept, no gaps
+    assert sorted(numbers) == [f"R2026-{n:06d}" for n in range(1, total + 1)]  # the format kept, no gaps
     with session_scope(shared_url) as s:
         assert s.exec(select(func.count()).select_from(Report)).one() == total
-        assert s.exec(select(func.count()).select_from(ReportEvent)).one() == 2 * total   # nothing left of a failed try
+        assert s.exec(select(func.count()).select_from(ReportEvent)).one() == 2 * total  # nothing left of a failed try
     for (i, k), result in results.items():
         report = service.get_report(result.report_id, shared_url)
         assert report.number == result.number and report.description == f"desk {i} report {k}"
         assert result.classified and report.status == "filed"
         events = service.history(result.report_id, shared_url)
         assert [(e["action"], e["who"], e["to_status"]) for e in events] == [
-            ("receive", f"desk-{i}", "received"), ("classify", "engine", "filed")]
+            ("receive", f"desk-{i}", "received"),
+            ("classify", "engine", "filed"),
+        ]
         assert events[0]["note"] == f"desk {i} report {k}"
 
 
@@ -267,7 +282,7 @@ def test_a_number_taken_by_another_writer_is_retried_and_the_report_kept(db_url,
 
     def stale_then_real(s, received_at, after=None):
         calls.append(after)
-        if len(calls) == 1:   # read before the other report was committed, as a writer without the lock would
+        if len(calls) == 1:  # read before the other report was committed, as a writer without the lock would
             return first.number
         return real_next_number(s, received_at, after=after)
 
@@ -296,9 +311,10 @@ def test_a_number_taken_every_time_gives_up_with_a_message_and_stores_nothing(db
 
 
 def test_imported_numbers_of_another_shape_do_not_stop_the_numbering(db_url):
-    with session_scope(db_url) as s:   # as workbench/importer/ stores them: the spreadsheet's own numbers
+    with session_scope(db_url) as s:  # as workbench/importer/ stores them: the spreadsheet's own numbers
         for number in ("R2026-000041", "R2026-IMP-7", "R2025-000900"):
-            s.add(Report(number=number, source="hotline", category="street_vending", received_at=NOW,
-                         status="received"))
+            s.add(
+                Report(number=number, source="hotline", category="street_vending", received_at=NOW, status="received")
+            )
     assert intake(db_url).number == "R2026-000042"
     assert intake(db_url, received_at=dt.datetime(2025, 12, 31, 23, 0)).number == "R2025-000901"

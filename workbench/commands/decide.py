@@ -15,8 +15,10 @@ from workbench.errors import InputError
 
 
 def register(sub) -> None:
-    for name, help_text in (("decide", "decide case files (JSON or JSON Lines) per the decision contract"),
-                            ("classify", "classify event reports (JSON or JSON Lines)")):
+    for name, help_text in (
+        ("decide", "decide case files (JSON or JSON Lines) per the decision contract"),
+        ("classify", "classify event reports (JSON or JSON Lines)"),
+    ):
         parser = sub.add_parser(name, help=help_text)
         parser.add_argument("file", nargs="?", default="-", help="input file, or - for standard input")
         parser.add_argument("--rules", metavar="DIR", help="rules directory")

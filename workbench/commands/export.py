@@ -19,8 +19,11 @@ def register(sub) -> None:
     parser.add_argument("file", help="output file, .csv or .xlsx")
     parser.add_argument("--db", metavar="URL", help="database URL (default: WORKBENCH_DB_URL, else var/workbench.db)")
     parser.add_argument("--department", help="views: only this lead department")
-    parser.add_argument("--include-hidden", action="store_true",
-                        help="include the demo generator's columns (planted_defects, planted_bias)")
+    parser.add_argument(
+        "--include-hidden",
+        action="store_true",
+        help="include the demo generator's columns (planted_defects, planted_bias)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -33,8 +36,10 @@ def run(args) -> int:
 
     engine = get_engine(args.db)
     if current_revision(engine) is None:
-        raise WorkbenchError(f"{engine.url.render_as_string(hide_password=True)}: not a Workbench database yet; "
-                             "run `workbench init` first")
+        raise WorkbenchError(
+            f"{engine.url.render_as_string(hide_password=True)}: not a Workbench database yet; "
+            "run `workbench init` first"
+        )
     if args.table not in VIEWS:
         count = export_table(engine, args.table, args.file, include_hidden=args.include_hidden)
     else:
@@ -43,8 +48,11 @@ def run(args) -> int:
                 columns = ("violation", "level_applied", "cases", "fines_yuan")
                 rows = queries.case_counts_by_violation_and_level(session, department=args.department)
             else:
-                rows = (queries.open_reports(session, args.department) if args.table == "open_reports"
-                        else queries.overdue_reports(session, dt.datetime.now(), args.department))
+                rows = (
+                    queries.open_reports(session, args.department)
+                    if args.table == "open_reports"
+                    else queries.overdue_reports(session, dt.datetime.now(), args.department)
+                )
                 columns = queries.REPORT_COLUMNS
             count = export_rows(columns, rows, args.file, sheet=args.table)
     print(f"{args.file}: {count} rows of {args.table}")

@@ -15,8 +15,9 @@ HELP = "import case files or event reports from CSV or XLSX (validated row by ro
 def register(sub) -> None:
     parser = sub.add_parser("import", help=HELP, description=HELP)
     parser.add_argument("file", help="a .csv (UTF-8 or GB18030) or .xlsx file; the first row names the columns")
-    parser.add_argument("--kind", choices=("cases", "reports"),
-                        help="what the file holds (default: guessed from the header)")
+    parser.add_argument(
+        "--kind", choices=("cases", "reports"), help="what the file holds (default: guessed from the header)"
+    )
     parser.add_argument("--all-or-nothing", action="store_true", help="write nothing when any row is bad")
     parser.add_argument("--db", metavar="URL", help="database URL (default: WORKBENCH_DB_URL, else var/workbench.db)")
     parser.add_argument("--who", default="import", help="name recorded in the audit log (default: import)")
@@ -29,8 +30,9 @@ def run(args) -> int:
     from workbench.store.migrate import upgrade
 
     upgrade(args.db)
-    result = import_file(args.file, args.kind, all_or_nothing=args.all_or_nothing, who=args.who, url=args.db,
-                         rules_dir=args.rules)
+    result = import_file(
+        args.file, args.kind, all_or_nothing=args.all_or_nothing, who=args.who, url=args.db, rules_dir=args.rules
+    )
     for problem in result.problems:
         label = "warning" if problem.severity == "warning" else "error"
         print(f"{args.file}: {label}: {problem}", file=sys.stderr)

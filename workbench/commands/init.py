@@ -23,8 +23,9 @@ def register(sub) -> None:
     parser.add_argument("--anchor", metavar="YYYY-MM-DD", help="demo: the last day of the data (default: today)")
     parser.add_argument("--cases", type=int, help="demo: number of case files (default 5000)")
     parser.add_argument("--reports", type=int, help="demo: number of event reports (default 2000)")
-    parser.add_argument("--rules", metavar="DIR",
-                        help="rules directory advising the demo data (default: the project's rules/)")
+    parser.add_argument(
+        "--rules", metavar="DIR", help="rules directory advising the demo data (default: the project's rules/)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -61,8 +62,10 @@ def run(args) -> int:
     except WorkbenchError as exc:  # a broken rulebook must not stop the database from being created
         if args.demo:
             raise
-        print(f"departments not loaded (the rulebook has problems; run `workbench check`): {str(exc).splitlines()[0]}",
-              file=sys.stderr)
+        print(
+            f"departments not loaded (the rulebook has problems; run `workbench check`): {str(exc).splitlines()[0]}",
+            file=sys.stderr,
+        )
         added = 0
     if added:
         print(f"{added} departments loaded from rules/departments.yaml")
@@ -74,7 +77,14 @@ def run(args) -> int:
         if present:
             print(f"demo county already built ({present}); kept. Use --demo --rebuild to build it again.")
             return 0
-    summary = build_demo(url, seed=DEFAULT_SEED if args.seed is None else args.seed, anchor=anchor,
-                         cases=args.cases, reports=args.reports, rules_dir=args.rules, replace=args.rebuild)
+    summary = build_demo(
+        url,
+        seed=DEFAULT_SEED if args.seed is None else args.seed,
+        anchor=anchor,
+        cases=args.cases,
+        reports=args.reports,
+        rules_dir=args.rules,
+        replace=args.rebuild,
+    )
     print("\n".join(summary.lines()))
     return 0

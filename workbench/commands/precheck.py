@@ -42,7 +42,12 @@ def run(args) -> int:
     out = {
         "case_id": case_file.get("case_id"),
         "findings": [f.to_dict() for f in findings],
-        "proposed_score": {"total": result.total, "grade": result.grade, "grade_zh": result.grade_zh, "veto": result.veto},
+        "proposed_score": {
+            "total": result.total,
+            "grade": result.grade,
+            "grade_zh": result.grade_zh,
+            "veto": result.veto,
+        },
         "rules_version": engine.rulebook.version,
         "checklist_version": checklist.version,
     }
@@ -61,4 +66,3 @@ def _read(name: str) -> str:
         raise InputError(name, f"cannot read: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise InputError(name, "not UTF-8; save the file as UTF-8") from None
-

@@ -1,9 +1,9 @@
 """``workbench training``: the scenario bank and training results from the command line.
 
-    workbench training list [--topic T] [--violation V] [--scenarios DIR]   scenarios, one per line
-    workbench training answers [ID ...] [--rules DIR]      the engine's answers as JSON Lines (never stored)
-    workbench training export FILE.xlsx [--exercise N] [--cohort C] [--db URL]   results workbook
-    workbench training demo [--db URL] [--officers N]     a demo training history (idempotent)
+workbench training list [--topic T] [--violation V] [--scenarios DIR]   scenarios, one per line
+workbench training answers [ID ...] [--rules DIR]      the engine's answers as JSON Lines (never stored)
+workbench training export FILE.xlsx [--exercise N] [--cohort C] [--db URL]   results workbook
+workbench training demo [--db URL] [--officers N]     a demo training history (idempotent)
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ def register(sub) -> None:
     export.add_argument("--department")
     export.add_argument("--db", metavar="URL", help="database URL (default: $WORKBENCH_DB_URL or var/workbench.db)")
     export.set_defaults(func=run_export)
-    demo = actions.add_parser("demo", help="add a demo training history (two exercises taken by one unit) to the database")
+    demo = actions.add_parser(
+        "demo", help="add a demo training history (two exercises taken by one unit) to the database"
+    )
     demo.add_argument("--officers", type=int, default=24)
     demo.add_argument("--seed", type=int, default=20251127)
     demo.add_argument("--db", metavar="URL")
@@ -45,7 +47,10 @@ def run_list(args) -> int:
 
     bank = load_bank(args.scenarios, rules_dir=args.rules)
     for s in bank.select(topic=args.topic, violation=args.violation):
-        print(f"{s.id}\t{s.violation or s.category}\t{s.difficulty}\t{','.join(s.questions)}\t{s.title['zh']} / {s.title['en']}")
+        print(
+            f"{s.id}\t{s.violation or s.category}\t{s.difficulty}\t{','.join(s.questions)}\t"
+            f"{s.title['zh']} / {s.title['en']}"
+        )
     return 0
 
 
@@ -59,15 +64,26 @@ def run_answers(args) -> int:
     chosen = [bank.get(i) for i in args.ids] if args.ids else list(bank)
     for scenario in chosen:
         expected = expected_answers(scenario, engine)
-        print(json.dumps({"id": scenario.id, "answers": expected.answers, "basis": expected.basis,
-                          "rules_version": expected.rules_version}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "id": scenario.id,
+                    "answers": expected.answers,
+                    "basis": expected.basis,
+                    "rules_version": expected.rules_version,
+                },
+                ensure_ascii=False,
+            )
+        )
     return 0
 
 
 def run_export(args) -> int:
     from workbench.training.results import export_xlsx
 
-    path = export_xlsx(args.file, exercise_id=args.exercise, cohort=args.cohort, department=args.department, url=args.db)
+    path = export_xlsx(
+        args.file, exercise_id=args.exercise, cohort=args.cohort, department=args.department, url=args.db
+    )
     print(path, file=sys.stderr)
     return 0
 

@@ -76,10 +76,18 @@ class DemoSummary:
         ]
 
 
-def build_demo(url: str | None = None, *, seed: int = DEFAULT_SEED, anchor: dt.date | None = None,
-               cases: int | None = None, reports: int | None = None, officers: int | None = None,
-               rules_dir: str | Path | None = None, data_dir: str | Path | None = None,
-               replace: bool = False) -> DemoSummary:
+def build_demo(
+    url: str | None = None,
+    *,
+    seed: int = DEFAULT_SEED,
+    anchor: dt.date | None = None,
+    cases: int | None = None,
+    reports: int | None = None,
+    officers: int | None = None,
+    rules_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    replace: bool = False,
+) -> DemoSummary:
     """Fill the database at ``url`` (already at the head revision) with the demo county.
 
     Refuses when the database already holds case files or reports, unless
@@ -103,8 +111,10 @@ def build_demo(url: str | None = None, *, seed: int = DEFAULT_SEED, anchor: dt.d
 
     db = get_engine(url)
     with db.begin() as conn:
-        existing = conn.execute(select(func.count()).select_from(m.CaseFile.__table__)).scalar() + \
-            conn.execute(select(func.count()).select_from(m.Report.__table__)).scalar()
+        existing = (
+            conn.execute(select(func.count()).select_from(m.CaseFile.__table__)).scalar()
+            + conn.execute(select(func.count()).select_from(m.Report.__table__)).scalar()
+        )
         if existing and not replace:
             raise WorkbenchError(
                 f"{db.url.render_as_string(hide_password=True)} already holds {existing} case files and reports; "
@@ -130,10 +140,14 @@ def build_demo(url: str | None = None, *, seed: int = DEFAULT_SEED, anchor: dt.d
             event["report_id"] = ids[event.pop("report_number")]
         for chunk in _chunks(event_rows, 5000):
             conn.execute(insert(m.ReportEvent.__table__), chunk)
-        meta = {"demo_seed": str(seed), "demo_anchor": anchor.isoformat(),
-                "demo_rules_version": engine.rulebook.version,
-                "demo_sizes": json.dumps({"officers": len(officer_rows), "cases": len(case_rows),
-                                          "reports": len(report_rows)})}
+        meta = {
+            "demo_seed": str(seed),
+            "demo_anchor": anchor.isoformat(),
+            "demo_rules_version": engine.rulebook.version,
+            "demo_sizes": json.dumps(
+                {"officers": len(officer_rows), "cases": len(case_rows), "reports": len(report_rows)}
+            ),
+        }
         conn.execute(delete(m.StoreMeta.__table__).where(m.StoreMeta.__table__.c.key.in_(list(meta))))
         conn.execute(insert(m.StoreMeta.__table__), [{"key": k, "value": v} for k, v in meta.items()])
 
@@ -159,9 +173,11 @@ def load_departments(url: str | None = None, rules_dir: str | Path | None = None
     book = (get_decision_engine(rules_dir) if rules_dir else get_decision_engine()).rulebook
     with get_engine(url).begin() as conn:
         present = {r[0] for r in conn.execute(select(m.Department.__table__.c.code))}
-        rows = [{"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "kind": d.kind, "active": True,
-                 "version": 1}
-                for d in book.departments.values() if d.code not in present]
+        rows = [
+            {"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "kind": d.kind, "active": True, "version": 1}
+            for d in book.departments.values()
+            if d.code not in present
+        ]
         if rows:
             conn.execute(insert(m.Department.__table__), rows)
     return len(rows)
@@ -176,11 +192,9 @@ def demo_present(url: str | None = None) -> str | None:
     return f"seed {meta['demo_seed']}, anchor {meta.get('demo_anchor')}, rules {meta.get('demo_rules_version')}"
 
 
-
 def _chunks(rows: list, size: int):
     for i in range(0, len(rows), size):
-        yield rows[i:i + size]
-
+        yield rows[i : i + size]
 
 
 def _load_yaml(path: Path) -> dict:

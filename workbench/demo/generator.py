@@ -38,24 +38,26 @@ class Generator(ReportMaker):
         self._cache: dict[str, dict] = {}
         self.officers_by_department: dict[str, list[dict]] = {}
         self.communities = county["communities"]
-        self._community_picker = Weighted([c["code"] for c in self.communities],
-                                          [c["weight"] for c in self.communities])
+        self._community_picker = Weighted(
+            [c["code"] for c in self.communities], [c["weight"] for c in self.communities]
+        )
         unknown = [code for code in county["violations"] if code not in self.book.violations]
         self.violation_codes = [code for code in county["violations"] if code in self.book.violations]
         self.violation_codes += [code for code in self.book.violations if code not in county["violations"]]
         if not self.violation_codes:
             raise WorkbenchError("data/demo/county.yaml: no violation of the catalogue to generate")
-        self._violation_picker = Weighted(self.violation_codes,
-                                           [county["violations"].get(c, {}).get("weight",
-                                                                                1) for c in self.violation_codes])
+        self._violation_picker = Weighted(
+            self.violation_codes, [county["violations"].get(c, {}).get("weight", 1) for c in self.violation_codes]
+        )
         self.unknown_codes = unknown
 
     # reference data
 
     def departments(self) -> list[dict]:
-        return [{"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "kind": d.kind, "active": True,
-                 "version": 1}
-                for d in self.book.departments.values()]
+        return [
+            {"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "kind": d.kind, "active": True, "version": 1}
+            for d in self.book.departments.values()
+        ]
 
     def officers(self, total: int) -> list[dict]:
         per = self.county["officers_per_department"]
@@ -89,17 +91,19 @@ class Generator(ReportMaker):
                     planted = round(self.rng.uniform(0.88, 1.0), 2)
                 elif u < bias.get("high", 0) + bias.get("low", 0):
                     planted = round(self.rng.uniform(0.0, 0.12), 2)
-                dept_rows.append({
-                    "number": f"SP{d_index:02d}{k + 1:03d}",
-                    "name_masked": self._person_name(),
-                    "department_code": code,
-                    "certificate_no": f"HN{COUNTY_CODE}{serial:05d}",
-                    "domains": sorted(domains),
-                    "ab_partner": None,
-                    "active": self.rng.random() > 0.02,
-                    "planted_bias": planted,
-                    "version": 1,
-                })
+                dept_rows.append(
+                    {
+                        "number": f"SP{d_index:02d}{k + 1:03d}",
+                        "name_masked": self._person_name(),
+                        "department_code": code,
+                        "certificate_no": f"HN{COUNTY_CODE}{serial:05d}",
+                        "domains": sorted(domains),
+                        "ab_partner": None,
+                        "active": self.rng.random() > 0.02,
+                        "planted_bias": planted,
+                        "version": 1,
+                    }
+                )
             for a in range(0, len(dept_rows) - 1, 2):
                 dept_rows[a]["ab_partner"] = dept_rows[a + 1]["number"]
                 dept_rows[a + 1]["ab_partner"] = dept_rows[a]["number"]
@@ -110,8 +114,16 @@ class Generator(ReportMaker):
         return rows
 
     def judicial_offices(self) -> list[dict]:
-        return [{"code": f"jo_{t['code']}", "name_zh": f"{t['zh']}司法所", "name_en": f"{t['en']} Judicial Office",
-                 "township": t["code"], "version": 1} for t in self.county["townships"]]
+        return [
+            {
+                "code": f"jo_{t['code']}",
+                "name_zh": f"{t['zh']}司法所",
+                "name_en": f"{t['en']} Judicial Office",
+                "township": t["code"],
+                "version": 1,
+            }
+            for t in self.county["townships"]
+        ]
 
     # case files
 
@@ -132,8 +144,13 @@ class Generator(ReportMaker):
             if row["status"] != "open" and self.rng.random() < share / 0.95:
                 self._plant_defect(row)
             rows.append(row)
-        rows.sort(key=lambda r: (r["filing_date"] or r["decision_date"] or r["act_date"], r["party_name_masked"],
-                                 r["violation"]))
+        rows.sort(
+            key=lambda r: (
+                r["filing_date"] or r["decision_date"] or r["act_date"],
+                r["party_name_masked"],
+                r["violation"],
+            )
+        )
         per_year: dict[int, int] = {}
         for row in rows:
             day = row["filing_date"] or row["decision_date"] or row["discovered_date"]
@@ -158,8 +175,9 @@ class Generator(ReportMaker):
         duration = max(3, min(DECISION_LIMIT_DAYS - 2, int(rng.gammavariate(3.0, 10.0))))
         decision = filing + dt.timedelta(days=duration)
         department = violation.department
-        pool = [o for o in self.officers_by_department.get(department, []) if o["active"]] or \
-            self.officers_by_department.get(department, [])
+        pool = [
+            o for o in self.officers_by_department.get(department, []) if o["active"]
+        ] or self.officers_by_department.get(department, [])
         if len(pool) < 2:
             raise WorkbenchError(f"demo: department {department} needs at least two officers for {code} files")
         lead = rng.choice(pool)
@@ -167,29 +185,62 @@ class Generator(ReportMaker):
         if partner is None or partner is lead:
             partner = rng.choice([o for o in pool if o is not lead])
         row: dict[str, Any] = {
-            "number": None, "party_kind": "organisation" if org else "person",
+            "number": None,
+            "party_kind": "organisation" if org else "person",
             "party_name_masked": self._org_name() if org else self._person_name(),
-            "party_id_masked": None, "party_age": age, "party_capacity": capacity,
-            "violation": code, "department_code": department, "community": self._community_picker.pick(rng),
-            "act_date": act, "act_end_date": act_end, "discovered_date": discovered, "filing_date": filing,
-            "decision_date": decision, "service_date": None, "served_on_spot": False,
-            "officers": [lead["number"], partner["number"]], "lead_officer": lead["number"],
-            "facts": facts, "circumstances": circumstances, "penalize": True, "no_penalty_reason": None,
-            "fine_yuan": None, "other_penalties": [], "measures": [], "level_applied": None, "procedure": None,
-            "documents": [], "rules_version": self.book.version, "recommended_level": None,
-            "recommended_min": None, "recommended_max": None, "hearing_right": None, "legal_review": None,
-            "status": "decided", "planted_defects": [], "created_at": None, "updated_at": None, "version": 1,
+            "party_id_masked": None,
+            "party_age": age,
+            "party_capacity": capacity,
+            "violation": code,
+            "department_code": department,
+            "community": self._community_picker.pick(rng),
+            "act_date": act,
+            "act_end_date": act_end,
+            "discovered_date": discovered,
+            "filing_date": filing,
+            "decision_date": decision,
+            "service_date": None,
+            "served_on_spot": False,
+            "officers": [lead["number"], partner["number"]],
+            "lead_officer": lead["number"],
+            "facts": facts,
+            "circumstances": circumstances,
+            "penalize": True,
+            "no_penalty_reason": None,
+            "fine_yuan": None,
+            "other_penalties": [],
+            "measures": [],
+            "level_applied": None,
+            "procedure": None,
+            "documents": [],
+            "rules_version": self.book.version,
+            "recommended_level": None,
+            "recommended_min": None,
+            "recommended_max": None,
+            "hearing_right": None,
+            "legal_review": None,
+            "status": "decided",
+            "planted_defects": [],
+            "created_at": None,
+            "updated_at": None,
+            "version": 1,
         }
         row["party_id_masked"] = self._org_id() if org else self._person_id(act, age)
         if decision > self.anchor:  # still being investigated
-            row.update(decision_date=None, status="open", documents=["filing_approval", "interview_record",
-                                                                     "site_inspection_record"][: rng.randint(1, 3)])
+            row.update(
+                decision_date=None,
+                status="open",
+                documents=["filing_approval", "interview_record", "site_inspection_record"][: rng.randint(1, 3)],
+            )
             row["created_at"] = dt.datetime.combine(filing, dt.time(9, 0))
             return row
         advice = self._decide(row, with_penalty=False)
-        row.update(recommended_level=advice["level"], hearing_right=advice["hearing_right"],
-                   legal_review=advice["legal_review"],
-                   level_applied=advice["level"])
+        row.update(
+            recommended_level=advice["level"],
+            hearing_right=advice["hearing_right"],
+            legal_review=advice["legal_review"],
+            level_applied=advice["level"],
+        )
         rng_fine = advice.get("fine_yuan") or {}
         row["recommended_min"], row["recommended_max"] = rng_fine.get("min"), rng_fine.get("max")
         measures = [p for p in advice.get("other_penalties") or [] if p not in PENALTIES]
@@ -216,8 +267,9 @@ class Generator(ReportMaker):
             row["service_date"] = row["decision_date"]
             row["documents"] = ["site_inspection_record", "decision"]
         else:
-            row["service_date"] = min(row["decision_date"] + dt.timedelta(days=rng.choice([0, 0, 1, 1, 2, 3, 4])),
-                                      self.anchor)
+            row["service_date"] = min(
+                row["decision_date"] + dt.timedelta(days=rng.choice([0, 0, 1, 1, 2, 3, 4])), self.anchor
+            )
             docs = ["filing_approval", "interview_record", "site_inspection_record"]
             if row["penalize"]:
                 docs.append("penalty_notice")
@@ -261,8 +313,9 @@ class Generator(ReportMaker):
     def _plant_decision_over_90_days(self, row: dict) -> dict | None:
         if not row["filing_date"] or row["served_on_spot"]:
             return None
-        decision = row["filing_date"] + dt.timedelta(days=self.rng.randint(DECISION_LIMIT_DAYS + 1,
-                                                                           DECISION_LIMIT_DAYS + 60))
+        decision = row["filing_date"] + dt.timedelta(
+            days=self.rng.randint(DECISION_LIMIT_DAYS + 1, DECISION_LIMIT_DAYS + 60)
+        )
         if decision > self.anchor:
             return None
         row["decision_date"] = decision
@@ -314,8 +367,9 @@ class Generator(ReportMaker):
         d = self._decide(row)
         docs = [x for x in row["documents"] if x not in ("hearing_notice", "legal_review_opinion")]
         at = docs.index("decision") if "decision" in docs else len(docs)
-        extra = (["hearing_notice"] if d.get("hearing_right") else []) \
-            + (["legal_review_opinion"] if d.get("legal_review") else [])
+        extra = (["hearing_notice"] if d.get("hearing_right") else []) + (
+            ["legal_review_opinion"] if d.get("legal_review") else []
+        )
         row["documents"] = docs[:at] + extra + docs[at:]
         row["hearing_right"], row["legal_review"] = bool(d.get("hearing_right")), bool(d.get("legal_review"))
 
@@ -381,8 +435,9 @@ class Generator(ReportMaker):
         elif "lognormal" in how:
             value = rng.lognormvariate(*how["lognormal"])
         else:
-            value = rng.uniform(spec.minimum or 0,
-                                spec.maximum if spec.maximum is not None else (spec.minimum or 0) + 20)
+            value = rng.uniform(
+                spec.minimum or 0, spec.maximum if spec.maximum is not None else (spec.minimum or 0) + 20
+            )
         if "max" in how:
             value = min(value, how["max"])
         if spec.minimum is not None:

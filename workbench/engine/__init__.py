@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from workbench.engine import durable
-from workbench.rulebook import pyeval
 from workbench.engine.inputs import CaseInput, ReportInput, parse_case, parse_report
 from workbench.errors import InputError, Problem, RuleBookError
-from workbench.rulebook import content_hash, default_rules_dir, load_rulebook
+from workbench.rulebook import content_hash, default_rules_dir, load_rulebook, pyeval
 from workbench.rulebook.model import LEVEL_NAMES, LEVEL_RANK, OTHER_PENALTIES, BenchmarkVersion, RuleBook, Stage
 
 __all__ = ["Engine", "Decision", "Triage", "get_engine", "InputError"]
@@ -102,9 +101,12 @@ class Engine:
     def version(self) -> str:
         return self.rulebook.version
 
-    def decide(self, case: dict) -> Decision:
-        """The decision for one case (dict per the contract); raises InputError."""
-        return self._decide(parse_case(case, self.rulebook))
+    def decide(self, case: dict, *, today: dt.date | None = None) -> Decision:
+        """The decision for one case (dict per the contract); raises InputError.
+
+        ``today`` is the county's date the case is judged on (default: the real date): an act or a discovery
+        after it is refused. The rule lab and rule tests judge hypothetical cases as of their decision date."""
+        return self._decide(parse_case(case, self.rulebook, today=today))
 
     def classify(self, report: dict) -> Triage:
         """Severity, departments, coordination level and deadline for one report."""
@@ -112,7 +114,7 @@ class Engine:
 
     def event_of(self, case: dict) -> dict:
         """The flat event the rules see for a case (for the scenario tester and tests)."""
-        return parse_case(case, self.rulebook).event
+        return parse_case(case, self.rulebook, today=dt.date.max).event
 
     # -- decide ------------------------------------------------------------
     def _decide(self, case: CaseInput) -> Decision:
@@ -122,6 +124,8 @@ class Engine:
         trace: list[dict] = []
         basis: list[str] = []
         state: dict[str, Any] = {"penalize": True, "reason": None}
+        for rule, why, note_basis in case.notes:
+            trace.append({"rule": rule, "why": why, "where": "", "basis": note_basis})
 
         for stage in book.stages:
             if stage.name == "procedure":
@@ -166,7 +170,14 @@ class Engine:
         within = None
         if proposed is not None and fine is not None:
             within = fine[0] <= proposed["fine_yuan"] <= fine[1]
-            trace.append({"rule": "within_benchmark", "why": f"proposed fine {proposed['fine_yuan']} yuan {'is' if within else 'is NOT'} within [{fine[0]}, {fine[1]}]", "where": ""})
+            trace.append(
+                {
+                    "rule": "within_benchmark",
+                    "why": f"proposed fine {proposed['fine_yuan']} yuan {'is' if within else 'is NOT'} "
+                    f"within [{fine[0]}, {fine[1]}]",
+                    "where": "",
+                }
+            )
         if not state["penalize"]:
             state.update(procedure=None, hearing_right=False, legal_review=False)
         return Decision(
@@ -194,10 +205,23 @@ class Engine:
         if case.proposed_penalty is not None:
             within = case.proposed_penalty["fine_yuan"] == 0 and not case.proposed_penalty["other"]
         return Decision(
-            violation=case.violation, penalize=False, reason=state.get("reason"), level=None, fine_yuan=None,
-            department=violation.department, procedure=None, hearing_right=False, legal_review=False,
-            within_benchmark=within, basis=basis, rules_version=self.rulebook.version, benchmark_version=None,
-            other_penalties=list(state.get("measures") or []), mitigation=[], mandatory_mitigation=False, trace=trace,
+            violation=case.violation,
+            penalize=False,
+            reason=state.get("reason"),
+            level=None,
+            fine_yuan=None,
+            department=violation.department,
+            procedure=None,
+            hearing_right=False,
+            legal_review=False,
+            within_benchmark=within,
+            basis=basis,
+            rules_version=self.rulebook.version,
+            benchmark_version=None,
+            other_penalties=list(state.get("measures") or []),
+            mitigation=[],
+            mandatory_mitigation=False,
+            trace=trace,
         )
 
     def _run_stage(self, stage: Stage, event: dict, state: dict, trace: list, basis: list) -> None:
@@ -205,7 +229,9 @@ class Engine:
             event.setdefault(key, value)
             state.setdefault(key, value)
         table = self._table(f"stage/{stage.name}", stage.rows)
-        fired = [self._first(table, stage.rows, event)] if stage.mode == "first" else self._all(table, stage.rows, event)
+        fired = (
+            [self._first(table, stage.rows, event)] if stage.mode == "first" else self._all(table, stage.rows, event)
+        )
         by_id = {r.id: r for r in stage.rows}
         for rid in fired:
             if rid is None:
@@ -216,38 +242,65 @@ class Engine:
                 if not isinstance(value, (list, dict)):
                     event[key] = value
             _add_basis(basis, row.basis)
-            trace.append({"rule": f"{stage.name}/{rid}", "why": row.text or _describe(row.when), "where": str(row.where), "basis": row.basis})
+            trace.append(
+                {
+                    "rule": f"{stage.name}/{rid}",
+                    "why": row.text or _describe(row.when),
+                    "where": str(row.where),
+                    "basis": row.basis,
+                }
+            )
 
     def _benchmark(self, case: CaseInput, event: dict, trace: list):
         bench = self.rulebook.benchmarks[case.violation]
-        at_act = bench.in_force(case.act_date)
+        at_act = bench.in_force(case.occurred)  # a continuing act occurs when it ends (Art. 37)
         at_decision = bench.in_force(case.decision_date)
         first = self._level(bench.violation, at_act, event, case)
         if at_decision is at_act:
             chosen = first
-            why = f"version {at_act.effective_from} in force on the act date {case.act_date} and at decision"
+            why = f"version {at_act.effective_from} in force when the act occurred ({case.occurred}) and at decision"
         else:
             second = self._level(bench.violation, at_decision, event, case)
             if _weight(second) < _weight(first):
                 chosen = second
-                why = (f"Art. 37 从旧兼从轻: version {at_decision.effective_from} in force at decision ({case.decision_date}) "
-                       f"is lighter than {at_act.effective_from} in force on the act date ({case.act_date}); the lighter one applies")
+                why = (
+                    f"Art. 37 从旧兼从轻: version {at_decision.effective_from} in force at decision "
+                    f"({case.decision_date}) "
+                    f"is lighter than {at_act.effective_from} in force when the act occurred ({case.occurred}); "
+                    "the lighter one applies"
+                )
             else:
                 chosen = first
-                why = (f"Art. 37 从旧兼从轻: version {at_act.effective_from} in force on the act date ({case.act_date}) applies; "
-                       f"version {at_decision.effective_from} at decision is not lighter")
+                why = (
+                    f"Art. 37 从旧兼从轻: version {at_act.effective_from} in force when the act occurred "
+                    f"({case.occurred}) applies; "
+                    f"version {at_decision.effective_from} at decision is not lighter"
+                )
             trace.append({"rule": "art37", "why": why, "where": bench.path, "basis": "行政处罚法 第三十七条"})
         version, row, fine = chosen
-        trace.append({"rule": f"discretion/{bench.violation}@{version.effective_from}/{row.id}",
-                      "why": f"{row.level}: {_describe(row.when)}" + ("" if at_decision is not at_act else f" ({why})"),
-                      "where": str(row.where), "basis": row.basis})
+        trace.append(
+            {
+                "rule": f"discretion/{bench.violation}@{version.effective_from}/{row.id}",
+                "why": f"{row.level}: {_describe(row.when)}" + ("" if at_decision is not at_act else f" ({why})"),
+                "where": str(row.where),
+                "basis": row.basis,
+            }
+        )
         return chosen
 
     def _level(self, code: str, version: BenchmarkVersion, event: dict, case: CaseInput):
         table = self._table(f"discretion/{code}@{version.effective_from}", version.levels)
         rid = self._first(table, version.levels, event)
         if rid is None:
-            raise RuleBookError([Problem(version.where.path, version.where.line, f"no level row matches this case of {code}; add a catch-all row")])
+            raise RuleBookError(
+                [
+                    Problem(
+                        version.where.path,
+                        version.where.line,
+                        f"no level row matches this case of {code}; add a catch-all row",
+                    )
+                ]
+            )
         row = next(r for r in version.levels if r.id == rid)
         if row.fine is not None:
             fine = row.fine[case.party_kind]
@@ -267,12 +320,19 @@ class Engine:
         basis: list[str] = []
         rows = self._ownership_rows()
         rid = self._first(self._table("ownership", rows), rows, event)
-        owner = book.category(rid[len("own_"):]) if rid else None
+        owner = book.category(rid[len("own_") :]) if rid else None
         if owner is None:
             raise InputError("category", f"no ownership row for {report.category!r}")
         _add_basis(basis, owner.basis)
-        trace.append({"rule": f"ownership/{owner.category}", "why": f"lead {owner.lead}, assist {list(owner.assist)}, level {owner.coordination_level}, {owner.handle_within_hours:g} h",
-                      "where": str(owner.where), "basis": owner.basis})
+        trace.append(
+            {
+                "rule": f"ownership/{owner.category}",
+                "why": f"lead {owner.lead}, assist {list(owner.assist)}, level {owner.coordination_level}, "
+                f"{owner.handle_within_hours:g} h",
+                "where": str(owner.where),
+                "basis": owner.basis,
+            }
+        )
         assist = list(owner.assist)
         event.update(lead=owner.lead, assist_count=len(assist), coordination_level=owner.coordination_level)
         state: dict[str, Any] = {}
@@ -283,9 +343,17 @@ class Engine:
             hours = min(hours, float(state["handle_within_hours"]))
         due = report.received_at + dt.timedelta(hours=hours)
         return Triage(
-            category=report.category, severity=state.get("severity", "general"), lead=owner.lead, assist=assist,
-            coordination_level=level, escalate_to=list(state.get("escalate_to") or []), handle_within_hours=hours,
-            due_at=due.isoformat(timespec="minutes"), basis=basis, rules_version=book.version, trace=trace,
+            category=report.category,
+            severity=state.get("severity", "general"),
+            lead=owner.lead,
+            assist=assist,
+            coordination_level=level,
+            escalate_to=list(state.get("escalate_to") or []),
+            handle_within_hours=hours,
+            due_at=due.isoformat(timespec="minutes"),
+            basis=basis,
+            rules_version=book.version,
+            trace=trace,
         )
 
     def _ownership_rows(self):

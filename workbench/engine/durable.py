@@ -181,7 +181,9 @@ def _check_event(table_name: str, event: dict) -> None:
             if not math.isfinite(value):
                 raise EngineError(f"{table_name}: {key}={value!r} is not a finite number")
             continue
-        raise EngineError(f"{table_name}: {key}={value!r} has type {type(value).__name__}; only scalars reach the engine")
+        raise EngineError(
+            f"{table_name}: {key}={value!r} has type {type(value).__name__}; only scalars reach the engine"
+        )
 
 
 def to_durable_condition(when: dict) -> dict:

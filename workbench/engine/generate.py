@@ -15,8 +15,12 @@ from workbench.rulebook.model import CIRCUMSTANCES, REPORT_FLAGS, REPORT_SOURCES
 def random_case(book: RuleBook, rng: random.Random) -> dict:
     code = rng.choice(sorted(book.violations))
     violation = book.violations[code]
+    today = dt.date.today()
     act = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(0, 6 * 365))
-    discovered = act + dt.timedelta(days=rng.choice([0, 3, 30, 179, 183, 400, 730, 731, 800, 1830, 1900]))
+    # a continuing act now and then (it occurs when it ends: Art. 37)
+    act_end = act + dt.timedelta(days=rng.choice([0] * 6 + [30, 200]))
+    discovered = act_end + dt.timedelta(days=rng.choice([0, 3, 30, 179, 183, 400, 730, 731, 800, 1830, 1900]))
+    discovered = min(discovered, max(today, act_end))  # an act is discovered by today at the latest
     decision = discovered + dt.timedelta(days=rng.randrange(0, 120))
     facts = {}
     thresholds = _thresholds(book, code)
@@ -30,7 +34,11 @@ def random_case(book: RuleBook, rng: random.Random) -> dict:
         else:
             near = thresholds.get(name) or [0, 10, 1000]
             base = rng.choice(near)
-            value = base + rng.choice([-1, 0, 1, 0.5, 7]) if spec.type == "number" else int(base) + rng.choice([-1, 0, 1, 2])
+            value = (
+                base + rng.choice([-1, 0, 1, 0.5, 7])
+                if spec.type == "number"
+                else int(base) + rng.choice([-1, 0, 1, 2])
+            )
             low = spec.minimum if spec.minimum is not None else 0
             value = max(low, value)
             if spec.maximum is not None:
@@ -41,14 +49,39 @@ def random_case(book: RuleBook, rng: random.Random) -> dict:
     age = rng.choice([None, 13, 14, 16, 17, 18, 35, 70])
     party = {"kind": rng.choice(["person", "organisation"]), "capacity": rng.choice(["full"] * 8 + ["limited", "none"])}
     if age is not None and party["kind"] == "person":
-        party["age"] = age
+        if rng.random() < 0.3:  # the birth date instead: age in 周岁 at the act, around the birthday
+            birth = act - dt.timedelta(days=rng.choice([-1, 0, 1, 2]))
+            party["birth_date"] = _years_before(birth, age).isoformat()
+        else:
+            party["age"] = age
+    elif age is not None and rng.random() < 0.2:
+        party["age"] = age  # an organisation given an age: ignored
     circumstances = [c for c in CIRCUMSTANCES if rng.random() < 0.12]
-    out = {"violation": code, "act_date": act.isoformat(), "discovered_date": discovered.isoformat(),
-           "decision_date": decision.isoformat(), "party": party, "facts": facts, "circumstances": circumstances}
+    if (facts.get("repeat_count") or 0) > 0 and "first_offence" in circumstances:
+        circumstances.remove("first_offence")  # the record says it is not a first offence
+    out = {
+        "violation": code,
+        "act_date": act.isoformat(),
+        "discovered_date": discovered.isoformat(),
+        **({"act_end_date": act_end.isoformat()} if act_end != act else {}),
+        "decision_date": decision.isoformat(),
+        "party": party,
+        "facts": facts,
+        "circumstances": circumstances,
+    }
     if rng.random() < 0.4:
-        out["proposed_penalty"] = {"fine_yuan": rng.choice([0, 50, 200, 201, 1999, 2000, 3000, 3001, 10000, 20000]),
-                                   "other": rng.choice([[], [], ["warning"], ["suspension"]])}
+        out["proposed_penalty"] = {
+            "fine_yuan": rng.choice([0, 50, 200, 201, 1999, 2000, 3000, 3001, 10000, 20000]),
+            "other": rng.choice([[], [], ["warning"], ["suspension"]]),
+        }
     return out
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 def random_report(book: RuleBook, rng: random.Random) -> dict:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.errors import InputError
@@ -27,10 +27,32 @@ from workbench.rulebook.model import (
     RuleBook,
 )
 
-CASE_KEYS = {"violation", "act_date", "act_end_date", "discovered_date", "decision_date", "party", "facts",
-             "circumstances", "proposed_penalty", "id", "case_no", "note"}
-REPORT_KEYS = {"category", "source", "received_at", "location", "people_affected", "flags", "description", "id",
-               "report_no", "note"}
+CASE_KEYS = {
+    "violation",
+    "act_date",
+    "act_end_date",
+    "discovered_date",
+    "decision_date",
+    "party",
+    "facts",
+    "circumstances",
+    "proposed_penalty",
+    "id",
+    "case_no",
+    "note",
+}
+REPORT_KEYS = {
+    "category",
+    "source",
+    "received_at",
+    "location",
+    "people_affected",
+    "flags",
+    "description",
+    "id",
+    "report_no",
+    "note",
+}
 
 
 @dataclass
@@ -42,6 +64,14 @@ class CaseInput:
     facts: dict
     proposed_penalty: dict | None
     event: dict
+    # The day the act occurs in law (APL Art. 37): the end of a continuing act, else the act date.
+    act_end_date: dt.date | None = None
+    # What the input layer noticed and set aside, for the trace: (rule, why, basis).
+    notes: list = field(default_factory=list)
+
+    @property
+    def occurred(self) -> dt.date:
+        return self.act_end_date or self.act_date
 
 
 @dataclass
@@ -51,7 +81,7 @@ class ReportInput:
     event: dict
 
 
-def parse_case(case: Any, book: RuleBook) -> CaseInput:
+def parse_case(case: Any, book: RuleBook, today: dt.date | None = None) -> CaseInput:
     if not isinstance(case, dict):
         raise InputError("case", "must be a JSON object")
     _closed(case, CASE_KEYS, "")
@@ -59,22 +89,19 @@ def parse_case(case: Any, book: RuleBook) -> CaseInput:
     if code not in book.violations:
         raise InputError("violation", f"unknown code {code!r}; known: {', '.join(sorted(book.violations))}")
     violation = book.violations[code]
+    today = today or dt.date.today()
     act = _date(case, "act_date", required=True)
     act_end = _date(case, "act_end_date") or act
-    if act_end < act:
-        raise InputError("act_end_date", f"{act_end} is before act_date {act}")
-    decision = _date(case, "decision_date") or dt.date.today()
+    decision = _date(case, "decision_date") or today
     discovered = _date(case, "discovered_date") or decision
-    if discovered < act:
-        raise InputError("discovered_date", f"{discovered} is before act_date {act}")
-    if decision < act:
-        raise InputError("decision_date", f"{decision} is before act_date {act}")
+    _chronology(act, act_end, discovered, decision, today, given={k for k in case if k.endswith("_date")})
 
     party = case.get("party")
     if not isinstance(party, dict):
-        raise InputError("party",
-                         'must be {"kind": "person"|"organisation", "age": int, "capacity": "full"|"limited"|"none"}')
-    _closed(party, {"kind", "age", "capacity", "name", "id_number"}, "party.")
+        raise InputError(
+            "party", 'must be {"kind": "person"|"organisation", "age": int, "capacity": "full"|"limited"|"none"}'
+        )
+    _closed(party, {"kind", "age", "birth_date", "capacity", "name", "id_number"}, "party.")
     kind = party.get("kind")
     if kind not in PARTY_KINDS:
         raise InputError("party.kind", f"must be person or organisation, not {kind!r}")
@@ -84,6 +111,32 @@ def parse_case(case: Any, book: RuleBook) -> CaseInput:
     age = party.get("age")
     if age is not None and (isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 130):
         raise InputError("party.age", f"must be a whole number of years 0-130, not {age!r}")
+    notes: list[tuple[str, str, str]] = []
+    birth = parse_date(party.get("birth_date"), "party.birth_date")
+    if kind == "person" and birth is not None:
+        if birth > act:
+            raise InputError("party.birth_date", f"{birth} is after act_date {act}; check both dates")
+        counted = age_at(birth, act)
+        if age is not None and age != counted:
+            raise InputError(
+                "party.age",
+                f"{age} does not agree with party.birth_date {birth}: on the act date {act} the party was "
+                f"{counted} 周岁 (counted from the day after the birthday); correct one of the two",
+            )
+        age = counted
+    if kind == "organisation":
+        # Arts. 30 and 31 reach natural persons only: an organisation has no age and no capacity.
+        ignored = [f for f in ("age", "birth_date") if party.get(f) is not None]
+        if party.get("capacity", "full") != "full":
+            ignored.append("capacity")
+        if ignored:
+            notes.append((
+                "party/organisation",
+                f"party.{', party.'.join(ignored)} ignored: an organisation has no age or capacity "
+                "(Arts. 30 and 31 protect natural persons only)",
+                "行政处罚法 第三十条；行政处罚法 第三十一条",
+            ))
+        age, capacity = None, "full"
 
     facts = case.get("facts") or {}
     if not isinstance(facts, dict):
@@ -92,8 +145,9 @@ def parse_case(case: Any, book: RuleBook) -> CaseInput:
     for name, value in facts.items():
         spec = violation.facts.get(name)
         if spec is None:
-            raise InputError(f"facts.{name}",
-                             f"not a fact of {code}; known: {', '.join(sorted(violation.facts)) or 'none'}")
+            raise InputError(
+                f"facts.{name}", f"not a fact of {code}; known: {', '.join(sorted(violation.facts)) or 'none'}"
+            )
         if value is None:
             continue
         clean_facts[name] = _fact_value(f"facts.{name}", spec, value)
@@ -104,6 +158,14 @@ def parse_case(case: Any, book: RuleBook) -> CaseInput:
     for name in circumstances:
         if name not in CIRCUMSTANCES:
             raise InputError("circumstances", f"unknown circumstance {name!r}; known: {', '.join(CIRCUMSTANCES)}")
+    repeats = clean_facts.get("repeat_count")
+    if "first_offence" in circumstances and isinstance(repeats, (int, float)) and repeats > 0:
+        # 初次违法 is a fact of the party's record, not a claim (domain.md §7.4)
+        raise InputError(
+            "circumstances",
+            f"first_offence contradicts facts.repeat_count = {repeats:g} (earlier violations on the record); "
+            "remove first_offence or correct facts.repeat_count",
+        )
 
     proposed = case.get("proposed_penalty")
     if proposed is not None:
@@ -120,14 +182,54 @@ def parse_case(case: Any, book: RuleBook) -> CaseInput:
             raise InputError("proposed_penalty.other", f"must be a list from {', '.join(OTHER_PENALTIES)}")
         proposed = {"fine_yuan": fine, "other": list(other)}
 
-    event: dict[str, Any] = {"violation": code, "party_kind": kind, "capacity": capacity,
-                             "elapsed_months": elapsed_months(act_end, discovered)}
+    event: dict[str, Any] = {
+        "violation": code,
+        "party_kind": kind,
+        "capacity": capacity,
+        "elapsed_months": elapsed_months(act_end, discovered),
+    }
     if age is not None:
         event["party_age"] = age
     for name in CIRCUMSTANCES:
         event[name] = name in circumstances
     event.update(clean_facts)
-    return CaseInput(code, act, decision, kind, clean_facts, proposed, event)
+    return CaseInput(code, act, decision, kind, clean_facts, proposed, event, act_end_date=act_end, notes=notes)
+
+
+def age_at(birth: dt.date, day: dt.date) -> int:
+    """Age in 周岁 on ``day``: a year is complete only from the day AFTER the birthday (domain.md §7.4),
+    so on the 14th birthday a person is still 不满十四周岁."""
+    years = day.year - birth.year
+    try:
+        birthday = birth.replace(year=day.year)
+    except ValueError:  # born on 29 February: the birthday of a common year is 1 March
+        birthday = dt.date(day.year, 3, 1)
+    if day <= birthday:
+        years -= 1
+    return max(years, 0)
+
+
+_CHRONOLOGY = ("act_date", "act_end_date", "discovered_date", "decision_date")
+
+
+def _chronology(act, act_end, discovered, decision, today, given: set[str]) -> None:
+    """act ≤ act end ≤ discovery ≤ decision, and the act and its discovery not after today (the county's date).
+
+    Only dates the case gives are compared (a missing one is derived from the others); a refusal names both."""
+    dates = {"act_date": act, "act_end_date": act_end, "discovered_date": discovered, "decision_date": decision}
+    named = [name for name in _CHRONOLOGY if name in given or name == "act_date"]
+    for i, earlier in enumerate(named):
+        for later in named[i + 1 :]:
+            if dates[later] < dates[earlier]:
+                raise InputError(
+                    later, f"{dates[later]} is before {earlier} {dates[earlier]}; the order is act ≤ act end ≤ "
+                    "discovery ≤ decision: check both dates"
+                )
+    for name in ("act_date", "act_end_date", "discovered_date"):
+        if name in named and dates[name] > today:
+            raise InputError(
+                name, f"{dates[name]} is after today ({today}); an act cannot be decided before it happened"
+            )
 
 
 def parse_report(report: Any, book: RuleBook) -> ReportInput:
@@ -136,8 +238,9 @@ def parse_report(report: Any, book: RuleBook) -> ReportInput:
     _closed(report, REPORT_KEYS, "")
     category = report.get("category")
     if book.category(category) is None:
-        raise InputError("category",
-                         f"unknown category {category!r}; known: {', '.join(r.category for r in book.ownership)}")
+        raise InputError(
+            "category", f"unknown category {category!r}; known: {', '.join(r.category for r in book.ownership)}"
+        )
     source = report.get("source")
     if source not in REPORT_SOURCES:
         raise InputError("source", f"must be one of {', '.join(REPORT_SOURCES)}, not {source!r}")
@@ -224,8 +327,11 @@ def _fact_value(field: str, spec, value: Any) -> Any:
         if value not in spec.values:
             raise InputError(field, f"must be one of {', '.join(map(str, spec.values))}, not {value!r}")
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)) \
-            or (isinstance(value, float) and not math.isfinite(value)):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or (isinstance(value, float) and not math.isfinite(value))
+    ):
         raise InputError(field, f"must be a number, not {value!r}")
     if spec.type == "integer":
         if isinstance(value, float) and not value.is_integer():
@@ -245,8 +351,16 @@ def _fact_value(field: str, spec, value: Any) -> Any:
 # -- the case contract: stored records -> the engine's input ----------------------------------------------------------
 
 # The engine fields of a case, as a case file document (the pre-check's JSON) holds them.
-CASE_FILE_FIELDS = ("violation", "act_date", "act_end_date", "discovered_date", "decision_date", "party", "facts",
-                    "circumstances")
+CASE_FILE_FIELDS = (
+    "violation",
+    "act_date",
+    "act_end_date",
+    "discovered_date",
+    "decision_date",
+    "party",
+    "facts",
+    "circumstances",
+)
 _CASE_DATES = ("act_end_date", "discovered_date", "decision_date")
 
 
@@ -267,8 +381,13 @@ def case_input_from_record(record: Any, *, with_penalty: bool = True) -> dict[st
         party: dict[str, Any] = {"kind": get("party_kind"), "capacity": get("party_capacity") or "full"}
         if get("party_age") is not None:
             party["age"] = get("party_age")
-        case = {"violation": get("violation"), "act_date": _iso(get("act_date")), "party": party,
-                "facts": dict(get("facts") or {}), "circumstances": list(get("circumstances") or [])}
+        case = {
+            "violation": get("violation"),
+            "act_date": _iso(get("act_date")),
+            "party": party,
+            "facts": dict(get("facts") or {}),
+            "circumstances": list(get("circumstances") or []),
+        }
         for key in _CASE_DATES:
             if get(key) is not None:
                 case[key] = _iso(get(key))
@@ -290,9 +409,16 @@ def case_file_document(record: Any) -> dict[str, Any]:
     """
     get = _getter(record)
     out = case_input_from_record(record, with_penalty=False)
-    out.update({"case_id": get("number"), "department": get("department_code"), "procedure": get("procedure"),
-                "officers": list(get("officers") or []), "documents": list(get("documents") or []),
-                "served_on_spot": bool(get("served_on_spot"))})
+    out.update(
+        {
+            "case_id": get("number"),
+            "department": get("department_code"),
+            "procedure": get("procedure"),
+            "officers": list(get("officers") or []),
+            "documents": list(get("documents") or []),
+            "served_on_spot": bool(get("served_on_spot")),
+        }
+    )
     for key in ("filing_date", "service_date"):
         if get(key) is not None:
             out[key] = _iso(get(key))

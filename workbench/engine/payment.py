@@ -25,5 +25,6 @@ def late_payment_surcharge(book: RuleBook, fine_yuan: int, days_late: int) -> di
         "capped": uncapped > fine_yuan,
         "uncapped_yuan": uncapped,
         "basis": ["行政处罚法 第六十七条", "行政处罚法 第七十二条"],
-        "why": f"{fine_yuan} × {rate:g} × {days_late} days = {uncapped}" + (f", capped at the fine {fine_yuan}" if uncapped > fine_yuan else ""),
+        "why": f"{fine_yuan} × {rate:g} × {days_late} days = {uncapped}"
+        + (f", capped at the fine {fine_yuan}" if uncapped > fine_yuan else ""),
     }

@@ -9,10 +9,11 @@ run them here; under pytest each test is its own item
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from workbench.engine import Engine
-from workbench.errors import WorkbenchError
+from workbench.errors import InputError, WorkbenchError
 from workbench.rulebook.model import RuleTest
 
 
@@ -42,10 +43,25 @@ def run_rule_tests(engine: Engine, tests: list[RuleTest] | None = None) -> list[
 
 
 def run_one(engine: Engine, test: RuleTest) -> TestResult:
+    """Run one test. A rule test is a hypothetical case: it is judged as of ``today:`` when the test gives one,
+    else as of the case's own decision date (so a test of a version in force next year can be written now).
+    ``expect: {refused: {field: F}}`` expects the engine to refuse the case naming field F."""
+    refused = test.expect.get("refused")
     try:
-        answer = (engine.decide(test.given) if test.kind == "decide" else engine.classify(test.given)).to_dict()
+        if test.kind == "decide":
+            answer = engine.decide(test.given, today=test.today or _decision_date(test.given)).to_dict()
+        else:
+            answer = engine.classify(test.given).to_dict()
+    except InputError as exc:
+        if refused is not None:
+            expected = refused.get("field")
+            passed = expected is None or expected == exc.field
+            return TestResult(test, passed, [] if passed else [("refused.field", expected, exc.field)])
+        return TestResult(test, False, [], error=str(exc))
     except WorkbenchError as exc:
         return TestResult(test, False, [], error=str(exc))
+    if refused is not None:
+        return TestResult(test, False, [("refused", refused, "decided, not refused")])
     mismatches = []
     for key, expected in test.expect.items():
         actual = answer.get(key, _MISSING)
@@ -55,6 +71,16 @@ def run_one(engine: Engine, test: RuleTest) -> TestResult:
 
 
 _MISSING = object()
+
+
+def _decision_date(case: dict):
+    value = case.get("decision_date") if isinstance(case, dict) else None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None  # the engine names the bad field
 
 
 def _number(value) -> bool:

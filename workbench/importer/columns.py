@@ -59,6 +59,7 @@ def _int(minimum: int = 0) -> Callable[[Any, Context], int | None]:
         if number < minimum:
             raise Bad(f"{value!r} is below {minimum}", f"write a number of at least {minimum}")
         return int(number)
+
     return parse
 
 
@@ -80,8 +81,10 @@ def _date(value: Any, ctx: Context) -> dt.date | None:
         if day is None:
             raise Bad(f"{value!r} is not a date", "write it as YYYY-MM-DD, e.g. 2024-05-01")
     if day > ctx.today:
-        raise Bad(f"{day} is in the future (today is {ctx.today})",
-                  "check the year and month; a file records what has happened")
+        raise Bad(
+            f"{day} is in the future (today is {ctx.today})",
+            "check the year and month; a file records what has happened",
+        )
     return day
 
 
@@ -97,11 +100,13 @@ def _datetime(value: Any, ctx: Context) -> dt.datetime | None:
         try:
             when = dt.datetime.fromisoformat(text).replace(tzinfo=None, microsecond=0)
         except ValueError:
-            raise Bad(f"{value!r} is not a date and time",
-                      "write it as YYYY-MM-DD HH:MM, e.g. 2024-05-01 09:30") from None
+            raise Bad(
+                f"{value!r} is not a date and time", "write it as YYYY-MM-DD HH:MM, e.g. 2024-05-01 09:30"
+            ) from None
     if when.date() > ctx.today:
-        raise Bad(f"{when} is in the future (today is {ctx.today})",
-                  "check the date; a report records what has happened")
+        raise Bad(
+            f"{when} is in the future (today is {ctx.today})", "check the date; a report records what has happened"
+        )
     return when
 
 
@@ -126,8 +131,9 @@ def _list(value: Any, ctx: Context) -> list[str]:
         try:
             items = json.loads(text)
         except json.JSONDecodeError:
-            raise Bad(f"{value!r} is not a list",
-                      "separate items with ; e.g. first_offence; corrected_promptly") from None
+            raise Bad(
+                f"{value!r} is not a list", "separate items with ; e.g. first_offence; corrected_promptly"
+            ) from None
         return [str(i).strip() for i in items if str(i).strip()]
     return [p.strip() for p in re.split(r"[;,，；、|]", text) if p.strip()]
 
@@ -142,6 +148,7 @@ def _choice(options: dict[str, str], what: str) -> Callable[[Any, Context], str 
             known = ", ".join(sorted({v for v in options.values()}))
             raise Bad(f"unknown {what} {text!r}", f"use one of: {known}")
         return code
+
     return parse
 
 
@@ -151,17 +158,27 @@ def _facts(value: Any, ctx: Context) -> dict:
     try:
         facts = json.loads(str(value))
     except json.JSONDecodeError:
-        raise Bad(f"{str(value)[:40]!r} is not a JSON object",
-                  'write the facts as JSON, e.g. {"area_m2": 4, "repeat_count": 0}, '
-                  "or use columns fact.area_m2 ...") from None
+        raise Bad(
+            f"{str(value)[:40]!r} is not a JSON object",
+            'write the facts as JSON, e.g. {"area_m2": 4, "repeat_count": 0}, or use columns fact.area_m2 ...',
+        ) from None
     if not isinstance(facts, dict):
         raise Bad("facts must be a JSON object", 'e.g. {"area_m2": 4}')
     return facts
 
 
-PARTY_KINDS = {"person": "person", "个人": "person", "自然人": "person", "公民": "person",
-               "organisation": "organisation", "organization": "organisation", "单位": "organisation",
-               "法人": "organisation", "组织": "organisation", "企业": "organisation"}
+PARTY_KINDS = {
+    "person": "person",
+    "个人": "person",
+    "自然人": "person",
+    "公民": "person",
+    "organisation": "organisation",
+    "organization": "organisation",
+    "单位": "organisation",
+    "法人": "organisation",
+    "组织": "organisation",
+    "企业": "organisation",
+}
 CAPACITIES = {"full": "full", "完全": "full", "limited": "limited", "限制": "limited", "none": "none", "无": "none"}
 # Codes and the names and aliases an import may use for them: rules/vocabulary.yaml, the one vocabulary.
 _VOCAB = vocabulary()
@@ -213,7 +230,6 @@ REPORT_COLUMNS = [
 ]
 
 
-
 def mask_name(name: str | None) -> str | None:
     """张三丰 → 张*丰, 李四 → 李*, 双牌县恒达商贸有限公司 → 双牌县**商贸有限公司 (already masked: unchanged)."""
     if not name:
@@ -221,8 +237,18 @@ def mask_name(name: str | None) -> str | None:
     name = name.strip()
     if "*" in name:
         return name
-    for suffix in ("有限责任公司", "股份有限公司", "有限公司", "公司", "经营部", "餐饮店", "超市", "店", "厂",
-                   "合作社"):
+    for suffix in (
+        "有限责任公司",
+        "股份有限公司",
+        "有限公司",
+        "公司",
+        "经营部",
+        "餐饮店",
+        "超市",
+        "店",
+        "厂",
+        "合作社",
+    ):
         if name.endswith(suffix) and len(name) > len(suffix) + 2:
             stem = name[: -len(suffix)]
             keep = 3 if len(stem) > 4 else 1
@@ -242,7 +268,6 @@ def mask_id(value: str | None) -> str | None:
     return value[:6] + "*" * (len(value) - 7) + value[-1]
 
 
-
 def fact_value(cell: Any) -> Any:
     if isinstance(cell, (int, float, bool)):
         return cell
@@ -257,4 +282,3 @@ def fact_value(cell: Any) -> Any:
         return int(number) if number == int(number) and "." not in text else number
     except ValueError:
         return text
-

@@ -21,8 +21,11 @@ def read_table(path: str | Path) -> tuple[list[str], list[tuple[int, list[Any]]]
         raise InputError("file", f"{path}: no such file")
     data = path.read_bytes()
     if not data.strip():
-        raise InputError("file", f"{path.name}: the file is empty; the first row must name the columns "
-                                 "(e.g. number, violation, act_date, ...)")
+        raise InputError(
+            "file",
+            f"{path.name}: the file is empty; the first row must name the columns "
+            "(e.g. number, violation, act_date, ...)",
+        )
     if path.suffix.lower() in (".xlsx", ".xlsm") or data[:2] == b"PK":
         return _read_xlsx(path, data)
     if path.suffix.lower() == ".xls":
@@ -50,16 +53,21 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise InputError("file", f"{path.name}: byte {exc.start} is neither UTF-8 nor GB18030 text; "
-                                 "in Excel use 'Save as → CSV UTF-8 (comma delimited)' and import again") from None
+        raise InputError(
+            "file",
+            f"{path.name}: byte {exc.start} is neither UTF-8 nor GB18030 text; "
+            "in Excel use 'Save as → CSV UTF-8 (comma delimited)' and import again",
+        ) from None
 
 
 def _read_xlsx(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, list[Any]]], str]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException...
-        raise InputError("file", f"{path.name}: not a readable .xlsx workbook ({type(exc).__name__}); "
-                                 "save it again from Excel as .xlsx") from None
+        raise InputError(
+            "file",
+            f"{path.name}: not a readable .xlsx workbook ({type(exc).__name__}); save it again from Excel as .xlsx",
+        ) from None
     sheet = book.worksheets[0]
     rows = []
     for i, cells in enumerate(sheet.iter_rows(values_only=True), start=1):

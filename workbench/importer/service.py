@@ -102,16 +102,26 @@ class ImportResult:
                 done += f" ({self.kept_overrides} staff override(s) kept, see the warnings)"
         else:
             done = "nothing written"
-        return (f"{self.path}{how}: {self.rows} {self.kind} rows, {self.valid} valid, {self.bad_rows} with errors, "
-                f"{self.duplicates} duplicate rows skipped; {done}")
+        return (
+            f"{self.path}{how}: {self.rows} {self.kind} rows, {self.valid} valid, {self.bad_rows} with errors, "
+            f"{self.duplicates} duplicate rows skipped; {done}"
+        )
 
 
 # -- import --------------------------------------------------------------------------------
 
 
-def import_file(path: str | Path, kind: str | None = None, *, all_or_nothing: bool = False, who: str = "import",
-                url: str | None = None, today: dt.date | None = None, rules_dir: str | None = None,
-                session: Session | None = None) -> ImportResult:
+def import_file(
+    path: str | Path,
+    kind: str | None = None,
+    *,
+    all_or_nothing: bool = False,
+    who: str = "import",
+    url: str | None = None,
+    today: dt.date | None = None,
+    rules_dir: str | None = None,
+    session: Session | None = None,
+) -> ImportResult:
     """Validate and import one file; see the module docstring. Returns what happened, row by row.
 
     ``session``: read and write in the caller's transaction (nothing is committed here), so an import and the
@@ -123,15 +133,27 @@ def import_file(path: str | Path, kind: str | None = None, *, all_or_nothing: bo
         raise InputError("--kind", f"must be cases or reports, not {kind!r}")
     result = ImportResult(path=str(path), kind=kind, encoding=encoding, rows=len(rows))
     if encoding == "gb18030":
-        result.problems.append(RowProblem(1, None,
-                                          "the file is not UTF-8; it was read as GB18030 (Chinese Windows/Excel)",
-                                          "check that the Chinese text below looks right", "warning"))
+        result.problems.append(
+            RowProblem(
+                1,
+                None,
+                "the file is not UTF-8; it was read as GB18030 (Chinese Windows/Excel)",
+                "check that the Chinese text below looks right",
+                "warning",
+            )
+        )
     columns = CASE_COLUMNS if kind == "cases" else REPORT_COLUMNS
     mapping, fact_columns = _map_header(header, columns, result)
     missing = [c.name for c in columns if c.required and c.name not in mapping.values()]
     if missing:
-        result.problems.append(RowProblem(1, ", ".join(missing), "required column missing",
-                                          f"add a column named {missing[0]} (header row names the columns)"))
+        result.problems.append(
+            RowProblem(
+                1,
+                ", ".join(missing),
+                "required column missing",
+                f"add a column named {missing[0]} (header row names the columns)",
+            )
+        )
         return result
     engine = get_decision_engine(rules_dir) if rules_dir else get_decision_engine()
     with use_session(session, url) as s:
@@ -157,39 +179,73 @@ def import_file(path: str | Path, kind: str | None = None, *, all_or_nothing: bo
                 values.setdefault("facts", {})
                 values["facts"] = dict(values.get("facts") or {}, **{fact: fact_value(cell)})
         for column in columns:
-            if column.required and values.get(column.name) in (None, "") and column.name in mapping.values() \
-                    and not any(p.row == row_number and p.column == _header_of(header, mapping, column.name)
-                                for p in result.errors):
+            if (
+                column.required
+                and values.get(column.name) in (None, "")
+                and column.name in mapping.values()
+                and not any(
+                    p.row == row_number and p.column == _header_of(header, mapping, column.name) for p in result.errors
+                )
+            ):
                 helped = f" ({column.help})" if column.help else ""
-                result.problems.append(RowProblem(row_number, _header_of(header, mapping, column.name), "empty",
-                                                  f"fill in the {column.name}{helped}"))
+                result.problems.append(
+                    RowProblem(
+                        row_number,
+                        _header_of(header, mapping, column.name),
+                        "empty",
+                        f"fill in the {column.name}{helped}",
+                    )
+                )
         if len(result.errors) > problems_before:
             continue
         try:
             record = (case_record if kind == "cases" else report_record)(values, ctx, engine)
         except RowError as exc:
-            result.problems.append(RowProblem(row_number, _header_of(header, mapping, exc.column) or exc.column,
-                                              exc.message, exc.fix))
+            result.problems.append(
+                RowProblem(row_number, _header_of(header, mapping, exc.column) or exc.column, exc.message, exc.fix)
+            )
             continue
         key = record["number"]
         if key in conflicted:
-            result.problems.append(RowProblem(row_number, _header_of(header, mapping, "number"),
-                                              f"{key} is also on earlier rows with different values",
-                                              "keep one row per number; correct or delete the others"))
+            result.problems.append(
+                RowProblem(
+                    row_number,
+                    _header_of(header, mapping, "number"),
+                    f"{key} is also on earlier rows with different values",
+                    "keep one row per number; correct or delete the others",
+                )
+            )
             continue
         if key in records:
             first_row, first = records[key]
             if first == record:
                 result.duplicates += 1
-                result.problems.append(RowProblem(row_number, None, f"same as row {first_row} ({key})",
-                                                  "skipped; delete one of the two rows", "warning"))
+                result.problems.append(
+                    RowProblem(
+                        row_number,
+                        None,
+                        f"same as row {first_row} ({key})",
+                        "skipped; delete one of the two rows",
+                        "warning",
+                    )
+                )
             else:
-                result.problems.append(RowProblem(row_number, _header_of(header, mapping, "number"),
-                                                  f"{key} is also on row {first_row} with different values",
-                                                  "keep one row per number; correct or delete the other"))
-                result.problems.append(RowProblem(first_row, _header_of(header, mapping, "number"),
-                                                  f"{key} is also on row {row_number} with different values",
-                                                  "keep one row per number; correct or delete the other"))
+                result.problems.append(
+                    RowProblem(
+                        row_number,
+                        _header_of(header, mapping, "number"),
+                        f"{key} is also on row {first_row} with different values",
+                        "keep one row per number; correct or delete the other",
+                    )
+                )
+                result.problems.append(
+                    RowProblem(
+                        first_row,
+                        _header_of(header, mapping, "number"),
+                        f"{key} is also on row {row_number} with different values",
+                        "keep one row per number; correct or delete the other",
+                    )
+                )
                 records.pop(key)
                 conflicted.add(key)
             continue
@@ -206,7 +262,7 @@ def import_file(path: str | Path, kind: str | None = None, *, all_or_nothing: bo
         existing = {}
         keys = list(good)
         for start in range(0, len(keys), 500):
-            for obj in session.execute(select(model).where(model.number.in_(keys[start:start + 500]))).scalars():
+            for obj in session.execute(select(model).where(model.number.in_(keys[start : start + 500]))).scalars():
                 existing[obj.number] = obj
         now = dt.datetime.now().replace(microsecond=0)
         for key, (row_number, record) in good.items():
@@ -217,8 +273,17 @@ def import_file(path: str | Path, kind: str | None = None, *, all_or_nothing: bo
                 session.flush()
                 if kind == "reports":
                     _first_event(session, obj, who, now)
-                audit(session, who, "import_create", model.__tablename__, key, None, _plain(record),
-                      note=f"{Path(path).name} row {row_number}", at=now)
+                audit(
+                    session,
+                    who,
+                    "import_create",
+                    model.__tablename__,
+                    key,
+                    None,
+                    _plain(record),
+                    note=f"{Path(path).name} row {row_number}",
+                    at=now,
+                )
                 result.inserted += 1
                 continue
             given = {_FIELD_OF.get(name, name) for name in mapping.values()} | ({"facts"} if fact_columns else set())
@@ -250,50 +315,97 @@ def import_file(path: str | Path, kind: str | None = None, *, all_or_nothing: bo
                 _status_event(session, obj, who, old_status, obj.status, now, where)
             if kept_override:
                 result.kept_overrides += 1
-                result.problems.append(RowProblem(row_number, None, _override_kept(obj,
-                                                                                   record["classification_by_engine"]),
-                                                  "the staff's classification stays; review it in the triage console "
-                                                  "if the new inputs call for a change", "warning"))
+                result.problems.append(
+                    RowProblem(
+                        row_number,
+                        None,
+                        _override_kept(obj, record["classification_by_engine"]),
+                        "the staff's classification stays; review it in the triage console "
+                        "if the new inputs call for a change",
+                        "warning",
+                    )
+                )
             result.updated += 1
     result.written = True
     return result
 
 
-_FIELD_OF = {"party_name": "party_name_masked", "party_id": "party_id_masked", "department": "department_code",
-             "reporter": "reporter_masked"}
+_FIELD_OF = {
+    "party_name": "party_name_masked",
+    "party_id": "party_id_masked",
+    "department": "department_code",
+    "reporter": "reporter_masked",
+}
 
 
 def _first_event(session: Session, report: m.Report, who: str, now: dt.datetime) -> None:
     """The imported report's first history step (its audit row is the import's own ``import_create``)."""
-    triage.history_event(session, report, who, "import", None, report.status, now, note="imported",
-                         data={"severity": report.severity, "lead": report.lead})
+    triage.history_event(
+        session,
+        report,
+        who,
+        "import",
+        None,
+        report.status,
+        now,
+        note="imported",
+        data={"severity": report.severity, "lead": report.lead},
+    )
 
 
 # the report's classification as triage staff may override it (triage.OVERRIDE_FIELDS), with what goes with it:
 # the deadline, the department handling it, and the basis, trace and rules version the classification was made on
-_STAFF_CLASSIFICATION = ("severity", "lead", "assist", "coordination_level", "escalate_to", "handle_within_hours",
-                         "due_at", "assigned_to", "basis", "trace", "rules_version")
+_STAFF_CLASSIFICATION = (
+    "severity",
+    "lead",
+    "assist",
+    "coordination_level",
+    "escalate_to",
+    "handle_within_hours",
+    "due_at",
+    "assigned_to",
+    "basis",
+    "trace",
+    "rules_version",
+)
 
 
-def _status_event(session: Session, report: m.Report, who: str, from_status: str | None, to_status: str,
-                  now: dt.datetime, where: str) -> None:
+def _status_event(
+    session: Session, report: m.Report, who: str, from_status: str | None, to_status: str, now: dt.datetime, where: str
+) -> None:
     """A status changed by an import: one history step and its audit row, written by the triage service."""
     note = f"status changed by import of {where}"
-    triage.record_event(session, report, who or "import", "import", from_status, to_status, now, note=note,
-                        audit_note=f"{report.number}: {note}")
+    triage.record_event(
+        session,
+        report,
+        who or "import",
+        "import",
+        from_status,
+        to_status,
+        now,
+        note=note,
+        audit_note=f"{report.number}: {note}",
+    )
 
 
 def _override_kept(report: m.Report, engine: dict) -> str:
-    said = (f"severity {engine['severity']}, lead {engine['lead']}, level {engine['coordination_level']}, "
-            f"within {float(engine['handle_within_hours']):g} h (rules {engine['rules_version']})")
-    staff = [f"{name} {getattr(report, name)}" for name in ("severity", "lead", "coordination_level")
-             if getattr(report, name) != engine[name]]
+    said = (
+        f"severity {engine['severity']}, lead {engine['lead']}, level {engine['coordination_level']}, "
+        f"within {float(engine['handle_within_hours']):g} h (rules {engine['rules_version']})"
+    )
+    staff = [
+        f"{name} {getattr(report, name)}"
+        for name in ("severity", "lead", "coordination_level")
+        if getattr(report, name) != engine[name]
+    ]
     staff_hours = report.handle_within_hours
     if staff_hours is not None and float(staff_hours) != float(engine["handle_within_hours"]):
         staff.append(f"within {float(report.handle_within_hours):g} h")
     kept = f"; staff have {', '.join(staff)}" if staff else ""
-    return (f"kept the staff override of {report.number}; the engine now says {said}{kept} "
-            f"(override by {report.override_by or '?'}: {report.override_reason or ''})")
+    return (
+        f"kept the staff override of {report.number}; the engine now says {said}{kept} "
+        f"(override by {report.override_by or '?'}: {report.override_reason or ''})"
+    )
 
 
 def _guess_kind(header: list[str]) -> str:
@@ -304,12 +416,15 @@ def _guess_kind(header: list[str]) -> str:
         return "cases"
     if names & report_names:
         return "reports"
-    raise InputError("--kind", "cannot tell from the header whether the file holds case files or reports; "
-                               "pass --kind cases or --kind reports")
+    raise InputError(
+        "--kind",
+        "cannot tell from the header whether the file holds case files or reports; pass --kind cases or --kind reports",
+    )
 
 
-def _map_header(header: list[str], columns: list[Column], result: ImportResult) -> tuple[dict[int, str], dict[int,
-                                                                                                              str]]:
+def _map_header(
+    header: list[str], columns: list[Column], result: ImportResult
+) -> tuple[dict[int, str], dict[int, str]]:
     lookup: dict[str, str] = {}
     for column in columns:
         for name in (column.name, *column.aliases):
@@ -331,16 +446,28 @@ def _map_header(header: list[str], columns: list[Column], result: ImportResult) 
             ignored.append(name)
             continue
         if target in seen:
-            result.problems.append(RowProblem(1, name, f"names the same field as column {header[seen[target]]!r}; "
-                                                       "the first is used",
-                                              "delete one of the two columns", "warning"))
+            result.problems.append(
+                RowProblem(
+                    1,
+                    name,
+                    f"names the same field as column {header[seen[target]]!r}; the first is used",
+                    "delete one of the two columns",
+                    "warning",
+                )
+            )
             continue
         seen[target] = index
         mapping[index] = target
     if ignored:
-        result.problems.append(RowProblem(1, ", ".join(ignored),
-                                          "column(s) not imported (unknown, or kept by the store itself)",
-                                          f"importable columns: {', '.join(c.name for c in columns)}", "warning"))
+        result.problems.append(
+            RowProblem(
+                1,
+                ", ".join(ignored),
+                "column(s) not imported (unknown, or kept by the store itself)",
+                f"importable columns: {', '.join(c.name for c in columns)}",
+                "warning",
+            )
+        )
     return mapping, facts
 
 

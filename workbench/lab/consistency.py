@@ -31,10 +31,10 @@ class CaseDeviation:
     department: str | None
     officer: str | None
     fine_yuan: int
-    band: tuple[int, int] | None     # recommended (min, max); None when no fine applies (no penalty)
+    band: tuple[int, int] | None  # recommended (min, max); None when no fine applies (no penalty)
     level: str | None
-    position: float | None           # (fine - min) / (max - min); <0 below, >1 above
-    status: str                      # below | within | above
+    position: float | None  # (fine - min) / (max - min); <0 below, >1 above
+    status: str  # below | within | above
     benchmark_version: str | None
 
 
@@ -46,7 +46,7 @@ class GroupStats:
     below: int = 0
     above: int = 0
     positions: list[float] = field(default_factory=list, repr=False)
-    excess_yuan: int = 0             # yuan outside the band, summed
+    excess_yuan: int = 0  # yuan outside the band, summed
 
     @property
     def outside(self) -> int:
@@ -61,16 +61,24 @@ class GroupStats:
         return round(sum(self.positions) / len(self.positions), 3) if self.positions else None
 
     def to_dict(self) -> dict:
-        return {"key": self.key, "name": self.name, "cases": self.cases, "below": self.below, "above": self.above,
-                "outside": self.outside, "outside_share": round(self.outside_share, 4), "mean_position": self.mean_position,
-                "excess_yuan": self.excess_yuan}
+        return {
+            "key": self.key,
+            "name": self.name,
+            "cases": self.cases,
+            "below": self.below,
+            "above": self.above,
+            "outside": self.outside,
+            "outside_share": round(self.outside_share, 4),
+            "mean_position": self.mean_position,
+            "excess_yuan": self.excess_yuan,
+        }
 
 
 @dataclass
 class ConsistencyReport:
     violation: str
     rules_version: str
-    cases: int                      # decided files with a fine recorded
+    cases: int  # decided files with a fine recorded
     skipped: list[tuple[str, str]]  # (case number, why)
     outside: int
     departments: list[GroupStats]
@@ -78,14 +86,26 @@ class ConsistencyReport:
     deviations: list[CaseDeviation]  # the files outside their band, furthest first
 
     def to_dict(self, limit: int = 50) -> dict:
-        return {"violation": self.violation, "rules_version": self.rules_version, "cases": self.cases, "outside": self.outside,
-                "skipped": len(self.skipped), "departments": [g.to_dict() for g in self.departments],
-                "officers": [g.to_dict() for g in self.officers[:limit]],
-                "deviations": [d.__dict__ for d in self.deviations[:limit]]}
+        return {
+            "violation": self.violation,
+            "rules_version": self.rules_version,
+            "cases": self.cases,
+            "outside": self.outside,
+            "skipped": len(self.skipped),
+            "departments": [g.to_dict() for g in self.departments],
+            "officers": [g.to_dict() for g in self.officers[:limit]],
+            "deviations": [d.__dict__ for d in self.deviations[:limit]],
+        }
 
 
-def consistency(violation: str, engine=None, db_url: str | None = None, cases: list[StoredCase] | None = None,
-                min_officer_cases: int = 5, names: dict[str, str] | None = None) -> ConsistencyReport:
+def consistency(
+    violation: str,
+    engine=None,
+    db_url: str | None = None,
+    cases: list[StoredCase] | None = None,
+    min_officer_cases: int = 5,
+    names: dict[str, str] | None = None,
+) -> ConsistencyReport:
     """Decided fines of ``violation`` against the band the engine gives each case."""
     from workbench.engine import Engine, get_engine
 
@@ -122,7 +142,9 @@ def consistency(violation: str, engine=None, db_url: str | None = None, cases: l
     officers = _group(deviations, lambda d: d.officer, _officer_names(db_url), min_officer_cases)
     outside = [d for d in deviations if d.status != "within"]
     outside.sort(key=lambda d: -_distance(d))
-    return ConsistencyReport(violation, book.version, len(deviations), skipped, len(outside), departments, officers, outside)
+    return ConsistencyReport(
+        violation, book.version, len(deviations), skipped, len(outside), departments, officers, outside
+    )
 
 
 def _deviation(item: StoredCase, answer: dict) -> CaseDeviation:
@@ -139,8 +161,17 @@ def _deviation(item: StoredCase, answer: dict) -> CaseDeviation:
     else:
         status = "within"
     position = (fine - low) / (high - low) if high > low else (0.5 if fine == low else (2.0 if fine > high else -1.0))
-    return CaseDeviation(item.number, item.department, item.officer, fine, (low, high), answer.get("level"), round(position, 3),
-                         status, answer.get("benchmark_version"))
+    return CaseDeviation(
+        item.number,
+        item.department,
+        item.officer,
+        fine,
+        (low, high),
+        answer.get("level"),
+        round(position, 3),
+        status,
+        answer.get("benchmark_version"),
+    )
 
 
 def _distance(d: CaseDeviation) -> int:
@@ -163,7 +194,9 @@ def _group(deviations: list[CaseDeviation], key_of, names: dict[str, str], minim
         if d.position is not None:
             g.positions.append(max(-1.0, min(2.0, d.position)))
     ranked = [g for g in groups.values() if g.cases >= minimum]
-    ranked.sort(key=lambda g: (-g.outside_share, -abs((g.mean_position if g.mean_position is not None else 0.5) - 0.5), g.key))
+    ranked.sort(
+        key=lambda g: (-g.outside_share, -abs((g.mean_position if g.mean_position is not None else 0.5) - 0.5), g.key)
+    )
     return ranked
 
 

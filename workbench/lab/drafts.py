@@ -48,8 +48,19 @@ from workbench.rulebook import content_hash, default_rules_dir, lint, reread_ben
 from workbench.rulebook.model import Benchmark, BenchmarkVersion, RuleBook, RuleTest
 
 __all__ = [
-    "Draft", "Feedback", "DraftWorkspace", "load_draft_file", "save_draft_file", "draft_from_published",
-    "render_version", "append_version", "file_hash", "flow_text", "parse_flow", "benchmark_file", "ROW_KEYS",
+    "Draft",
+    "Feedback",
+    "DraftWorkspace",
+    "load_draft_file",
+    "save_draft_file",
+    "draft_from_published",
+    "render_version",
+    "append_version",
+    "file_hash",
+    "flow_text",
+    "parse_flow",
+    "benchmark_file",
+    "ROW_KEYS",
 ]
 
 ROW_KEYS = ("id", "level", "when", "fine", "fine_rate", "other_penalties", "basis", "note")
@@ -73,13 +84,13 @@ class Draft:
 class Feedback:
     """What the lab shows beside the grid after an edit."""
 
-    problems: list[Problem]                      # every lint / schema problem of the draft version
-    row_problems: dict[int, list[str]]           # row index (0-based) -> messages about that row
-    general_problems: list[str]                  # problems not tied to one row
-    tests: list = field(default_factory=list)    # workbench.engine.ruletests.TestResult of this violation's tests
-    engine: Any = None                           # the draft engine (publish form), None when it does not load
-    rules_version: str = ""                      # content hash of the draft rules directory
-    candidate: str = ""                          # the benchmark file as publishing would write it
+    problems: list[Problem]  # every lint / schema problem of the draft version
+    row_problems: dict[int, list[str]]  # row index (0-based) -> messages about that row
+    general_problems: list[str]  # problems not tied to one row
+    tests: list = field(default_factory=list)  # workbench.engine.ruletests.TestResult of this violation's tests
+    engine: Any = None  # the draft engine (publish form), None when it does not load
+    rules_version: str = ""  # content hash of the draft rules directory
+    candidate: str = ""  # the benchmark file as publishing would write it
 
     @property
     def ok(self) -> bool:
@@ -96,7 +107,10 @@ class Feedback:
 def benchmark_file(rules_dir: str | Path, violation: str) -> Path:
     path = Path(rules_dir) / "discretion" / f"{violation}.yaml"
     if not path.is_file():
-        raise InputError("violation", f"no benchmark file {path}; known: {', '.join(sorted(p.stem for p in path.parent.glob('*.yaml')))}")
+        raise InputError(
+            "violation",
+            f"no benchmark file {path}; known: {', '.join(sorted(p.stem for p in path.parent.glob('*.yaml')))}",
+        )
     return path
 
 
@@ -168,8 +182,13 @@ def load_draft_file(path: str | Path) -> Draft:
         levels, reason = data.get("levels"), data.get("reason", "")
     if not isinstance(levels, list) or not levels:
         raise InputError("draft", f"{path}: levels must be a non-empty list of rows")
-    return Draft(str(data["violation"]), levels, _as_date(effective, "effective_from") if effective else None,
-                 str(reason or ""), data.get("based_on"))
+    return Draft(
+        str(data["violation"]),
+        levels,
+        _as_date(effective, "effective_from") if effective else None,
+        str(reason or ""),
+        data.get("based_on"),
+    )
 
 
 def save_draft_file(draft: Draft, path: str | Path) -> Path:
@@ -199,9 +218,11 @@ def _as_date(value: Any, name: str) -> dt.date:
 # --------------------------------------------------------------------------- rendering
 
 
-def render_version(levels: list[dict], effective_from: dt.date, reason: str = "", published_by: str = "",
-                   indent: int = 2) -> str:
-    """The YAML text of one version (a list item whose "- " is at column ``indent``), laid out like rules/discretion/."""
+def render_version(
+    levels: list[dict], effective_from: dt.date, reason: str = "", published_by: str = "", indent: int = 2
+) -> str:
+    """The YAML text of one version (a list item whose "- " is at column ``indent``), laid out like
+    rules/discretion/."""
     node = CommentedMap()
     node["effective_from"] = effective_from
     if reason:
@@ -218,8 +239,9 @@ def render_version(levels: list[dict], effective_from: dt.date, reason: str = ""
     return "".join(line[-shift:] if line.startswith(" " * -shift) else line for line in lines)
 
 
-def append_version(original: str, levels: list[dict], effective_from: dt.date, reason: str = "",
-                   published_by: str = "") -> str:
+def append_version(
+    original: str, levels: list[dict], effective_from: dt.date, reason: str = "", published_by: str = ""
+) -> str:
     """The benchmark file with one more version at the end; everything before it byte for byte.
 
     The new version is rendered with ruamel.yaml in the file's own layout and
@@ -234,9 +256,15 @@ def append_version(original: str, levels: list[dict], effective_from: dt.date, r
         text += "\n"
     text += block
     _, after = read_versions(text)
-    if (after[:-1] != before or len(after) != len(before) + 1 or after[-1].get("effective_from") != effective_from.isoformat()
-            or after[-1].get("levels") != plain(levels)):
-        raise WorkbenchError("appending the new version would change the published versions; the file layout is unusual, edit it by hand")
+    if (
+        after[:-1] != before
+        or len(after) != len(before) + 1
+        or after[-1].get("effective_from") != effective_from.isoformat()
+        or after[-1].get("levels") != plain(levels)
+    ):
+        raise WorkbenchError(
+            "appending the new version would change the published versions; the file layout is unusual, edit it by hand"
+        )
     return text
 
 
@@ -255,7 +283,9 @@ def _layout(original: str) -> tuple[int, list[dict]]:
         if not isinstance(versions, CommentedSeq) or not versions:
             raise WorkbenchError("the published benchmark file has no versions: list")
         if list(data.keys())[-1] != "versions":
-            raise WorkbenchError("versions: must be the last key of a benchmark file, so a new version can be appended after it")
+            raise WorkbenchError(
+                "versions: must be the last key of a benchmark file, so a new version can be appended after it"
+            )
         # lc gives the column of the item's content; its "- " is 2 before
         _layouts[key] = (max(versions.lc.item(0)[1] - 2, 0), [plain(v) for v in versions])
     indent, versions = _layouts[key]
@@ -337,7 +367,9 @@ def parse_flow(text: str, what: str) -> Any:
     try:
         value = YAML(typ="safe").load(text)
     except (YAMLError, ValueError) as exc:
-        raise InputError(what, f"not valid YAML: {str(exc).splitlines()[0]}; write it like {{area_m2: {{'<': 3}}}}") from None
+        raise InputError(
+            what, f"not valid YAML: {str(exc).splitlines()[0]}; write it like {{area_m2: {{'<': 3}}}}"
+        ) from None
     return value
 
 
@@ -403,14 +435,26 @@ class DraftWorkspace:
             bench = book.benchmarks.get(draft.violation) if not problems else None
             if bench is not None and len(bench.versions) >= 1:
                 newest = bench.versions[-1]
-                sub = RuleBook(root=book.root, version=book.version, departments=book.departments, violations=book.violations,
-                               benchmarks={draft.violation: Benchmark(draft.violation, [newest], bench.path)}, parameters=book.parameters)
+                sub = RuleBook(
+                    root=book.root,
+                    version=book.version,
+                    departments=book.departments,
+                    violations=book.violations,
+                    benchmarks={draft.violation: Benchmark(draft.violation, [newest], bench.path)},
+                    parameters=book.parameters,
+                )
                 problems = lint(sub)
             feedback.problems = list(problems)
             for problem in problems:
-                index = _row_of(problem.line, row_lines) if problem.path.endswith(f"discretion/{draft.violation}.yaml") else None
+                index = (
+                    _row_of(problem.line, row_lines)
+                    if problem.path.endswith(f"discretion/{draft.violation}.yaml")
+                    else None
+                )
                 if index is None:
-                    feedback.general_problems.append(f"{problem.path}:{problem.line}: {problem.message}" if problem.line else problem.message)
+                    feedback.general_problems.append(
+                        f"{problem.path}:{problem.line}: {problem.message}" if problem.line else problem.message
+                    )
                 else:
                     feedback.row_problems.setdefault(index, []).append(problem.message)
             if problems:
@@ -460,8 +504,11 @@ def _row_lines(candidate: str) -> list[int]:
     start = max(i for i, line in enumerate(lines) if line.lstrip().startswith("- effective_from:"))
     levels_at = next(i for i in range(start, len(lines)) if lines[i].lstrip().startswith("levels:"))
     row_indent = len(lines[levels_at]) - len(lines[levels_at].lstrip()) + 2
-    return [i + 1 for i in range(levels_at + 1, len(lines))
-            if lines[i].startswith(" " * row_indent + "- ") and not lines[i].startswith(" " * (row_indent + 1))]
+    return [
+        i + 1
+        for i in range(levels_at + 1, len(lines))
+        if lines[i].startswith(" " * row_indent + "- ") and not lines[i].startswith(" " * (row_indent + 1))
+    ]
 
 
 def _row_of(line: int, row_lines: list[int]) -> int | None:

@@ -21,13 +21,13 @@ __all__ = ["VersionInfo", "RowChange", "versions", "diff", "diff_lines"]
 
 @dataclass
 class VersionInfo:
-    index: int                       # 0 = oldest
+    index: int  # 0 = oldest
     effective_from: dt.date
     reason: str
     author: str | None
     published_at: dt.datetime | None
-    content_hash: str | None         # sha256 of the file as published (store), None when unknown
-    source: str                      # "store" | "file"
+    content_hash: str | None  # sha256 of the file as published (store), None when unknown
+    source: str  # "store" | "file"
     rows: int
 
     def to_dict(self) -> dict:
@@ -40,14 +40,19 @@ class VersionInfo:
 @dataclass
 class RowChange:
     row_id: str
-    kind: str                                     # added | removed | changed | moved
-    position_before: int | None                   # 1-based row position (first match order)
+    kind: str  # added | removed | changed | moved
+    position_before: int | None  # 1-based row position (first match order)
     position_after: int | None
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, before, after) as readable text
 
     def to_dict(self) -> dict:
-        return {"row_id": self.row_id, "kind": self.kind, "position_before": self.position_before,
-                "position_after": self.position_after, "changes": [list(c) for c in self.changes]}
+        return {
+            "row_id": self.row_id,
+            "kind": self.kind,
+            "position_before": self.position_before,
+            "position_after": self.position_after,
+            "changes": [list(c) for c in self.changes],
+        }
 
 
 def versions(violation: str, rules_dir: str | Path | None = None, db_url: str | None = None) -> list[VersionInfo]:
@@ -61,10 +66,31 @@ def versions(violation: str, rules_dir: str | Path | None = None, db_url: str | 
         day = dt.date.fromisoformat(str(version["effective_from"]))
         row = recorded.get(day)
         if row is not None:
-            out.append(VersionInfo(i, day, row.reason, row.author, row.published_at, row.content_hash, "store", len(version.get("levels") or [])))
+            out.append(
+                VersionInfo(
+                    i,
+                    day,
+                    row.reason,
+                    row.author,
+                    row.published_at,
+                    row.content_hash,
+                    "store",
+                    len(version.get("levels") or []),
+                )
+            )
         else:
-            out.append(VersionInfo(i, day, str(version.get("reason") or ""), version.get("published_by"), None, None, "file",
-                                   len(version.get("levels") or [])))
+            out.append(
+                VersionInfo(
+                    i,
+                    day,
+                    str(version.get("reason") or ""),
+                    version.get("published_by"),
+                    None,
+                    None,
+                    "file",
+                    len(version.get("levels") or []),
+                )
+            )
     return out
 
 
@@ -80,14 +106,19 @@ def _recorded(violation: str, db_url: str | None) -> dict:
         return {}
     try:
         with session_scope(db_url) as session:
-            rows = session.execute(select(RuleVersion).where(RuleVersion.violation == violation).order_by(RuleVersion.id)).scalars().all()
+            rows = (
+                session.execute(select(RuleVersion).where(RuleVersion.violation == violation).order_by(RuleVersion.id))
+                .scalars()
+                .all()
+            )
     except SQLAlchemyError:
         return {}
     return {row.effective_from: row for row in rows if row.effective_from is not None}
 
 
-def diff(violation: str, older: int | str | dt.date, newer: int | str | dt.date,
-         rules_dir: str | Path | None = None) -> list[RowChange]:
+def diff(
+    violation: str, older: int | str | dt.date, newer: int | str | dt.date, rules_dir: str | Path | None = None
+) -> list[RowChange]:
     """What changed between two versions (by index or effective date), row by row (rows matched by id)."""
     root = Path(rules_dir) if rules_dir is not None else default_rules_dir()
     path = benchmark_file(root, violation)
@@ -105,10 +136,20 @@ def diff_rows(before: list[dict], after: list[dict]) -> list[RowChange]:
     for i, row in enumerate(after):
         rid = row.get("id")
         if rid not in pos_a:
-            out.append(RowChange(str(rid), "added", None, i + 1, [(k, "", _text(k, row.get(k))) for k in _FIELDS if row.get(k) not in (None, [], "")]))
+            out.append(
+                RowChange(
+                    str(rid),
+                    "added",
+                    None,
+                    i + 1,
+                    [(k, "", _text(k, row.get(k))) for k in _FIELDS if row.get(k) not in (None, [], "")],
+                )
+            )
             continue
         old = before[pos_a[rid]]
-        changes = [(k, _text(k, old.get(k)), _text(k, row.get(k))) for k in _FIELDS if _norm(old.get(k)) != _norm(row.get(k))]
+        changes = [
+            (k, _text(k, old.get(k)), _text(k, row.get(k))) for k in _FIELDS if _norm(old.get(k)) != _norm(row.get(k))
+        ]
         moved = _relative_order(before, after, rid)
         if changes:
             out.append(RowChange(str(rid), "changed", pos_a[rid] + 1, i + 1, changes))
@@ -157,7 +198,7 @@ def _band(text: str, kind: str) -> str:
     """'person 20–100' from the fine text made by _text."""
     for part in (text or "").split("; "):
         if part.startswith(kind + " "):
-            return part[len(kind) + 1:]
+            return part[len(kind) + 1 :]
     return "—"
 
 
@@ -197,7 +238,10 @@ def _index(file_versions: list[dict], which) -> int:
     for i, version in enumerate(file_versions):
         if str(version["effective_from"]) == day:
             return i
-    raise InputError("version", f"no version effective from {day}; known: {', '.join(str(v['effective_from']) for v in file_versions)}")
+    raise InputError(
+        "version",
+        f"no version effective from {day}; known: {', '.join(str(v['effective_from']) for v in file_versions)}",
+    )
 
 
 __all__ += ["diff_rows"]

@@ -38,8 +38,21 @@ from workbench.errors import WorkbenchError
 from workbench.rulebook.model import LEVELS, BenchmarkVersion, RuleBook
 from workbench.rulebook.pyeval import atoms
 
-__all__ = ["StoredCase", "ImpactReport", "CaseImpact", "compute_impact", "impact_of_draft", "side_of", "load_cases",
-           "decide_grouped", "Side", "COMPARED", "clear_cache", "case_traces", "comparable"]
+__all__ = [
+    "StoredCase",
+    "ImpactReport",
+    "CaseImpact",
+    "compute_impact",
+    "impact_of_draft",
+    "side_of",
+    "load_cases",
+    "decide_grouped",
+    "Side",
+    "COMPARED",
+    "clear_cache",
+    "case_traces",
+    "comparable",
+]
 
 COMPARED = ("level", "fine_range", "procedure", "hearing_right")
 _ABSENT = ("absent",)
@@ -50,13 +63,13 @@ class StoredCase:
     """One case file as the lab reads it: the engine's case plus what was actually decided."""
 
     number: str
-    case: dict                 # engine input, without proposed_penalty
+    case: dict  # engine input, without proposed_penalty
     department: str | None = None
     officer: str | None = None
     fine_yuan: int | None = None
     decision_date: dt.date | None = None
     event: dict | None = None  # the flat event (filled by prepare)
-    error: str | None = None   # why the engine cannot read this case
+    error: str | None = None  # why the engine cannot read this case
     signatures: dict = field(default_factory=dict, repr=False)  # grouping spec -> signature (see _Signature)
 
 
@@ -64,10 +77,10 @@ class StoredCase:
 class Side:
     """One rulebook, with the version of the violation's benchmark that the cases are decided under."""
 
-    label: str                 # "published" | "draft"
-    engine: Any                # workbench.engine.Engine (durable_rules) whose benchmark of the violation has that one version
+    label: str  # "published" | "draft"
+    engine: Any  # workbench.engine.Engine (durable_rules) whose benchmark of the violation has that one version
     version: BenchmarkVersion
-    bulk: Any = None           # the same rulebook on the plain-Python evaluator, for bulk work (None: use ``engine``)
+    bulk: Any = None  # the same rulebook on the plain-Python evaluator, for bulk work (None: use ``engine``)
 
     @property
     def bulk_engine(self):
@@ -91,8 +104,16 @@ class CaseImpact:
     changes: list[str]
 
     def to_dict(self) -> dict:
-        return {"number": self.number, "department": self.department, "officer": self.officer, "party_kind": self.party_kind,
-                "fine_yuan": self.fine_yuan, "changes": self.changes, "before": _brief(self.before), "after": _brief(self.after)}
+        return {
+            "number": self.number,
+            "department": self.department,
+            "officer": self.officer,
+            "party_kind": self.party_kind,
+            "fine_yuan": self.fine_yuan,
+            "changes": self.changes,
+            "before": _brief(self.before),
+            "after": _brief(self.after),
+        }
 
 
 @dataclass
@@ -106,12 +127,12 @@ class ImpactReport:
     errors: list[tuple[str, str]]
     groups_before: int
     groups_after: int
-    engine_calls: int            # decisions actually computed by the engine in this run (cache misses)
+    engine_calls: int  # decisions actually computed by the engine in this run (cache misses)
     seconds: float
-    counts: dict[str, int]       # COMPARED + "any": cases whose answer changes
-    level_moves: dict[str, dict[str, int]]   # before level -> after level -> cases
-    fines: dict[str, dict[str, float]]       # before/after: cases with a fine, mean min, mean max, total min, total max
-    outside: dict[str, int]      # before/after: decided fines outside the recommended range
+    counts: dict[str, int]  # COMPARED + "any": cases whose answer changes
+    level_moves: dict[str, dict[str, int]]  # before level -> after level -> cases
+    fines: dict[str, dict[str, float]]  # before/after: cases with a fine, mean min, mean max, total min, total max
+    outside: dict[str, int]  # before/after: decided fines outside the recommended range
     changed: list[CaseImpact] = field(default_factory=list)
     histogram: list[tuple[str, int, int]] = field(default_factory=list)  # (band of recommended max, before, after)
     before_side: Any = None
@@ -124,12 +145,17 @@ class ImpactReport:
             "violation": self.violation,
             "published": {"rules_version": self.published_rules_version, "benchmark_version": self.published_benchmark},
             "draft": {"rules_version": self.draft_rules_version, "benchmark_version": self.draft_benchmark},
-            "cases": self.cases, "errors": [{"number": n, "error": e} for n, e in self.errors],
-            "changed": self.counts, "level_moves": self.level_moves, "recommended_fines": self.fines,
+            "cases": self.cases,
+            "errors": [{"number": n, "error": e} for n, e in self.errors],
+            "changed": self.counts,
+            "level_moves": self.level_moves,
+            "recommended_fines": self.fines,
             "decided_fines_outside_range": self.outside,
             "distinct_inputs": {"published": self.groups_before, "draft": self.groups_after},
-            "engine_calls": self.engine_calls, "seconds": round(self.seconds, 4),
-            "changed_cases": [self._case_dict(c, traces) for c in rows], "changed_cases_listed": len(rows),
+            "engine_calls": self.engine_calls,
+            "seconds": round(self.seconds, 4),
+            "changed_cases": [self._case_dict(c, traces) for c in rows],
+            "changed_cases_listed": len(rows),
         }
 
     def _case_dict(self, item: "CaseImpact", traces: bool) -> dict:
@@ -138,7 +164,6 @@ class ImpactReport:
             before, after = case_traces(self, item.number)
             out["before"]["trace"], out["after"]["trace"] = before["trace"], after["trace"]
         return out
-
 
 
 # --------------------------------------------------------------------------- loading
@@ -161,26 +186,58 @@ def load_cases(violation: str, db_url: str | None = None) -> list[StoredCase]:
         return _load_cases(engine, table, violation, case_input_from_record)
     except SQLAlchemyError as exc:
         where = engine.url.render_as_string(hide_password=True)
-        raise WorkbenchError(f"cannot read the case files in {where} ({type(exc).__name__}); "
-                             "create the store with `workbench init` (add --demo for the demo county)") from None
+        raise WorkbenchError(
+            f"cannot read the case files in {where} ({type(exc).__name__}); "
+            "create the store with `workbench init` (add --demo for the demo county)"
+        ) from None
 
 
 def _load_cases(engine, table, violation: str, case_input) -> list[StoredCase]:
     from sqlalchemy import func, select
 
     with engine.connect() as conn:
-        stamp = conn.execute(select(func.count(), func.max(table.c.id), func.max(table.c.updated_at), func.sum(table.c.version))
-                             .where(table.c.violation == violation)).one()
+        stamp = conn.execute(
+            select(func.count(), func.max(table.c.id), func.max(table.c.updated_at), func.sum(table.c.version)).where(
+                table.c.violation == violation
+            )
+        ).one()
         key = (str(engine.url), violation, tuple(str(x) for x in stamp))
         with _case_lock:
             if key in _case_cache:
                 return _case_cache[key]
-        columns = [table.c[name] for name in ("number", "party_kind", "party_age", "party_capacity", "violation", "act_date",
-                                              "act_end_date", "discovered_date", "decision_date", "facts", "circumstances",
-                                              "department_code", "lead_officer", "fine_yuan")]
-        rows = conn.execute(select(*columns).where(table.c.violation == violation).order_by(table.c.id)).mappings().all()
-    cases = [StoredCase(r["number"], case_input(dict(r), with_penalty=False), r["department_code"], r["lead_officer"],
-                        r["fine_yuan"], r["decision_date"]) for r in rows]
+        columns = [
+            table.c[name]
+            for name in (
+                "number",
+                "party_kind",
+                "party_age",
+                "party_capacity",
+                "violation",
+                "act_date",
+                "act_end_date",
+                "discovered_date",
+                "decision_date",
+                "facts",
+                "circumstances",
+                "department_code",
+                "lead_officer",
+                "fine_yuan",
+            )
+        ]
+        rows = (
+            conn.execute(select(*columns).where(table.c.violation == violation).order_by(table.c.id)).mappings().all()
+        )
+    cases = [
+        StoredCase(
+            r["number"],
+            case_input(dict(r), with_penalty=False),
+            r["department_code"],
+            r["lead_officer"],
+            r["fine_yuan"],
+            r["decision_date"],
+        )
+        for r in rows
+    ]
     with _case_lock:
         for old in [k for k in _case_cache if k[:2] == key[:2]]:  # an older state of the same files
             del _case_cache[old]
@@ -221,7 +278,7 @@ class _Signature:
                 numeric.setdefault(name, set())
                 if op == "matches":
                     exact.add(name)
-                for value in (target if isinstance(target, (list, tuple)) else [target]):
+                for value in target if isinstance(target, (list, tuple)) else [target]:
                     if isinstance(value, (int, float)) and not isinstance(value, bool):
                         numeric[name].add(value)
         self.fields = sorted(numeric)
@@ -267,8 +324,9 @@ def clear_cache() -> None:
         _case_cache.clear()
 
 
-def decide_grouped(side: Side, violation: str, cases: list[StoredCase],
-                   progress: Callable[[int, int], None] | None = None) -> tuple[list[dict | None], int, int]:
+def decide_grouped(
+    side: Side, violation: str, cases: list[StoredCase], progress: Callable[[int, int], None] | None = None
+) -> tuple[list[dict | None], int, int]:
     """The side's decision for every case, deciding each distinct signature once.
 
     Returns (answers in case order — None for a case with an error —, distinct
@@ -308,8 +366,13 @@ def decide_grouped(side: Side, violation: str, cases: list[StoredCase],
 # --------------------------------------------------------------------------- the report
 
 
-def compute_impact(violation: str, before: Side, after: Side, cases: list[StoredCase],
-                   progress: Callable[[int, int], None] | None = None) -> ImpactReport:
+def compute_impact(
+    violation: str,
+    before: Side,
+    after: Side,
+    cases: list[StoredCase],
+    progress: Callable[[int, int], None] | None = None,
+) -> ImpactReport:
     """Decide every case under both sides and count what changes."""
     started = time.perf_counter()
     cases = prepare(cases, before.engine.rulebook)
@@ -341,15 +404,28 @@ def compute_impact(violation: str, before: Side, after: Side, cases: list[Stored
             if item.fine_yuan is not None and not _within(item.fine_yuan, answer):
                 outside[label] += 1
         if diffs:
-            changed.append(CaseImpact(item.number, item.department, item.officer, item.case["party"]["kind"],
-                                      item.fine_yuan, b, a, diffs))
+            changed.append(
+                CaseImpact(
+                    item.number, item.department, item.officer, item.case["party"]["kind"], item.fine_yuan, b, a, diffs
+                )
+            )
     report = ImpactReport(
         violation=violation,
-        published_rules_version=before.engine.rulebook.version, published_benchmark=str(before.version.effective_from),
-        draft_rules_version=after.engine.rulebook.version, draft_benchmark=str(after.version.effective_from),
-        cases=len(cases), errors=errors, groups_before=groups_before, groups_after=groups_after,
-        engine_calls=calls_before + calls_after, seconds=time.perf_counter() - started,
-        counts=counts, level_moves=moves, fines={k: v.summary() for k, v in fines.items()}, outside=outside, changed=changed,
+        published_rules_version=before.engine.rulebook.version,
+        published_benchmark=str(before.version.effective_from),
+        draft_rules_version=after.engine.rulebook.version,
+        draft_benchmark=str(after.version.effective_from),
+        cases=len(cases),
+        errors=errors,
+        groups_before=groups_before,
+        groups_after=groups_after,
+        engine_calls=calls_before + calls_after,
+        seconds=time.perf_counter() - started,
+        counts=counts,
+        level_moves=moves,
+        fines={k: v.summary() for k, v in fines.items()},
+        outside=outside,
+        changed=changed,
     )
     report.histogram = _histogram(histogram_values["before"], histogram_values["after"])
     report.before_side, report.after_side = before, after
@@ -390,8 +466,14 @@ def case_traces(report: "ImpactReport", number: str) -> tuple[dict, dict]:
     return report.before_side.engine.decide(item.case).to_dict(), report.after_side.engine.decide(item.case).to_dict()
 
 
-def impact_of_draft(draft, workspace, feedback=None, db_url: str | None = None, cases: list[StoredCase] | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> ImpactReport:
+def impact_of_draft(
+    draft,
+    workspace,
+    feedback=None,
+    db_url: str | None = None,
+    cases: list[StoredCase] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImpactReport:
     """The impact of ``draft`` on the stored case files of its violation (or on ``cases``).
 
     Published side: the version in force now (the last). Draft side: the
@@ -400,7 +482,9 @@ def impact_of_draft(draft, workspace, feedback=None, db_url: str | None = None, 
     """
     feedback = feedback or workspace.check(draft, run_tests=False)
     if feedback.engine is None:
-        raise WorkbenchError(f"{draft.violation}: the draft has {len(feedback.problems)} problem(s); fix them to see its impact")
+        raise WorkbenchError(
+            f"{draft.violation}: the draft has {len(feedback.problems)} problem(s); fix them to see its impact"
+        )
     code = draft.violation
     published = workspace.published_engine()
     before = side_of(published, code, published.rulebook.benchmarks[code].versions[-1], "published")
@@ -453,8 +537,13 @@ class _FineTotals:
 
     def summary(self) -> dict[str, float]:
         n = max(self.n, 1)
-        return {"cases_with_fine": self.n, "mean_min": round(self.low / n, 2), "mean_max": round(self.high / n, 2),
-                "total_min": self.low, "total_max": self.high}
+        return {
+            "cases_with_fine": self.n,
+            "mean_min": round(self.low / n, 2),
+            "mean_max": round(self.high / n, 2),
+            "total_min": self.low,
+            "total_max": self.high,
+        }
 
 
 def _histogram(before: list[int], after: list[int], bins: int = 8) -> list[tuple[str, int, int]]:
@@ -469,7 +558,10 @@ def _histogram(before: list[int], after: list[int], bins: int = 8) -> list[tuple
     out = []
     for low, high in zip(edges, edges[1:]):
         last = high > top
-        count = (lambda xs: sum(1 for x in xs if low <= x < high or (last and x == high)))
+
+        def count(xs):
+            return sum(1 for x in xs if low <= x < high or (last and x == high))
+
         out.append((f"{low:,.0f}–{high:,.0f}", count(before), count(after)))
     return out
 
@@ -485,8 +577,18 @@ def _nice_step(raw: float) -> float:
 
 
 def _brief(answer: dict) -> dict:
-    keys = ("penalize", "reason", "level", "fine_yuan", "procedure", "hearing_right", "legal_review", "basis",
-            "rules_version", "benchmark_version")
+    keys = (
+        "penalize",
+        "reason",
+        "level",
+        "fine_yuan",
+        "procedure",
+        "hearing_right",
+        "legal_review",
+        "basis",
+        "rules_version",
+        "benchmark_version",
+    )
     return {k: answer.get(k) for k in keys}
 
 

@@ -24,7 +24,6 @@ refused with a message.
 
 from __future__ import annotations
 
-from workbench.config import settings
 import datetime as dt
 import fcntl
 import os
@@ -37,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from workbench.config import settings
 from workbench.engine.inputs import parse_date
 from workbench.errors import InputError, RuleBookError, WorkbenchError
 from workbench.lab.drafts import Draft, append_version, benchmark_file, file_hash, read_versions
@@ -63,8 +63,8 @@ class PublishResult:
     violation: str
     effective_from: dt.date
     path: str
-    content_hash: str        # sha256 of the benchmark file as published
-    rules_version: str       # content hash of the rules directory after publishing
+    content_hash: str  # sha256 of the benchmark file as published
+    rules_version: str  # content hash of the rules directory after publishing
     rule_version_id: int | None
     tests_run: int
     author: str
@@ -76,9 +76,17 @@ class PublishResult:
         return out
 
 
-def publish(draft: Draft, *, effective_from: dt.date | str, reason: str, author: str,
-            rules_dir: str | Path | None = None, db_url: str | None = None,
-            expected_base: str | None = None, lock_timeout: float = 30.0) -> PublishResult:
+def publish(
+    draft: Draft,
+    *,
+    effective_from: dt.date | str,
+    reason: str,
+    author: str,
+    rules_dir: str | Path | None = None,
+    db_url: str | None = None,
+    expected_base: str | None = None,
+    lock_timeout: float = 30.0,
+) -> PublishResult:
     """Append ``draft`` as the version effective from ``effective_from``; see the module docstring.
 
     ``expected_base`` (default ``draft.based_on``) is the sha256 of the published file the
@@ -100,7 +108,8 @@ def publish(draft: Draft, *, effective_from: dt.date | str, reason: str, author:
         if base and file_hash(current) != base:
             raise PublishRefused(
                 f"{draft.violation}: the published benchmark changed since this draft was started "
-                "(someone published meanwhile); nothing was written. Reload the lab, check their version and apply your edit again."
+                "(someone published meanwhile); nothing was written. "
+                "Reload the lab, check their version and apply your edit again."
             )
         _, versions = read_versions(current, str(path))
         last = _date(versions[-1]["effective_from"])
@@ -111,7 +120,9 @@ def publish(draft: Draft, *, effective_from: dt.date | str, reason: str, author:
             )
         candidate = append_version(current, draft.levels, day, reason, author)
         book, tests_run = _full_check(root, path, candidate)
-        return _write_and_record(draft, day, reason, author, path, current, candidate, book.version, tests_run, db_url, len(versions))
+        return _write_and_record(
+            draft, day, reason, author, path, current, candidate, book.version, tests_run, db_url, len(versions)
+        )
 
 
 # --------------------------------------------------------------------------- steps
@@ -120,8 +131,8 @@ def publish(draft: Draft, *, effective_from: dt.date | str, reason: str, author:
 def _full_check(root: Path, path: Path, candidate: str):
     """Load + lint the whole rules directory with the candidate file, and run every rule test."""
     from workbench.engine import Engine
-    from workbench.rulebook import load_rulebook
     from workbench.engine.ruletests import run_rule_tests
+    from workbench.rulebook import load_rulebook
 
     with tempfile.TemporaryDirectory(prefix="wb-publish-") as tmp:
         copy_root = Path(tmp) / "rules"
@@ -130,19 +141,35 @@ def _full_check(root: Path, path: Path, candidate: str):
         try:
             book = load_rulebook(copy_root)
         except RuleBookError as exc:
-            raise PublishRefused(f"{path.stem}: not published: the rules would have {len(exc.problems)} problem(s); fix them first",
-                                 [str(p) for p in exc.problems]) from None
+            raise PublishRefused(
+                f"{path.stem}: not published: the rules would have {len(exc.problems)} problem(s); fix them first",
+                [str(p) for p in exc.problems],
+            ) from None
         results = run_rule_tests(Engine(book))
         failed = [r for r in results if not r.passed]
         if failed:
-            raise PublishRefused(f"{path.stem}: not published: {len(failed)} rule test(s) fail with this draft; "
-                                 "fix the draft or the tests first", [str(r) for r in failed])
+            raise PublishRefused(
+                f"{path.stem}: not published: {len(failed)} rule test(s) fail with this draft; "
+                "fix the draft or the tests first",
+                [str(r) for r in failed],
+            )
         book.root = str(root)
         return book, len(results)
 
 
-def _write_and_record(draft: Draft, day: dt.date, reason: str, author: str, path: Path, current: str, candidate: str,
-                      rules_version: str, tests_run: int, db_url: str | None, versions_before: int) -> PublishResult:
+def _write_and_record(
+    draft: Draft,
+    day: dt.date,
+    reason: str,
+    author: str,
+    path: Path,
+    current: str,
+    candidate: str,
+    rules_version: str,
+    tests_run: int,
+    db_url: str | None,
+    versions_before: int,
+) -> PublishResult:
     from workbench.store import session_scope
     from workbench.store.audit import audit
     from workbench.store.models import RuleVersion
@@ -153,15 +180,37 @@ def _write_and_record(draft: Draft, day: dt.date, reason: str, author: str, path
     replaced = False
     try:
         with session_scope(db_url) as session:
-            row = RuleVersion(file=relative, violation=draft.violation, effective_from=day, content_hash=digest,
-                              rules_version=rules_version, author=author, reason=reason, published_at=now, content=candidate)
+            row = RuleVersion(
+                file=relative,
+                violation=draft.violation,
+                effective_from=day,
+                content_hash=digest,
+                rules_version=rules_version,
+                author=author,
+                reason=reason,
+                published_at=now,
+                content=candidate,
+            )
             session.add(row)
             session.flush()
-            audit(session, author, "publish_benchmark", "rule_version", f"{draft.violation}@{day.isoformat()}",
-                  before={"file": relative, "content_hash": file_hash(current), "versions": versions_before},
-                  after={"file": relative, "content_hash": digest, "versions": versions_before + 1,
-                         "effective_from": day.isoformat(), "rules_version": rules_version, "based_on": draft.based_on},
-                  note=reason, at=now)
+            audit(
+                session,
+                author,
+                "publish_benchmark",
+                "rule_version",
+                f"{draft.violation}@{day.isoformat()}",
+                before={"file": relative, "content_hash": file_hash(current), "versions": versions_before},
+                after={
+                    "file": relative,
+                    "content_hash": digest,
+                    "versions": versions_before + 1,
+                    "effective_from": day.isoformat(),
+                    "rules_version": rules_version,
+                    "based_on": draft.based_on,
+                },
+                note=reason,
+                at=now,
+            )
             session.flush()
             atomic_write(path, candidate)
             replaced = True
@@ -172,8 +221,10 @@ def _write_and_record(draft: Draft, day: dt.date, reason: str, author: str, path
         from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(exc, SQLAlchemyError):
-            raise PublishRefused(f"{draft.violation}: not published: the store cannot record the version ({type(exc).__name__}: "
-                                 f"{str(exc).splitlines()[0][:200]}); nothing was written. Is the database set up (`workbench init`)?") from None
+            raise PublishRefused(
+                f"{draft.violation}: not published: the store cannot record the version ({type(exc).__name__}: "
+                f"{str(exc).splitlines()[0][:200]}); nothing was written. Is the database set up (`workbench init`)?"
+            ) from None
         raise
     return PublishResult(draft.violation, day, str(path), digest, rules_version, row_id, tests_run, author, reason)
 
@@ -190,7 +241,11 @@ def atomic_write(path: Path, text: str, pause: bool = True) -> None:
     os.chmod(tmp, mode)
     seconds = settings().test_publish_pause if pause else None
     if seconds:
-        print(f"publish: {tmp.name} written, pausing {seconds} s before replacing {path.name}", file=sys.stderr, flush=True)
+        print(
+            f"publish: {tmp.name} written, pausing {seconds} s before replacing {path.name}",
+            file=sys.stderr,
+            flush=True,
+        )
         time.sleep(seconds)
     os.replace(tmp, path)
     directory = os.open(path.parent, os.O_RDONLY)
@@ -213,7 +268,8 @@ def publishing_lock(directory: Path, timeout: float = 30.0) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise PublishRefused(
-                        f"another publication in {directory} is in progress; waited {timeout:g} s. Nothing was written: try again in a moment."
+                        f"another publication in {directory} is in progress; waited {timeout:g} s. "
+                        "Nothing was written: try again in a moment."
                     ) from None
                 time.sleep(0.05)
         try:

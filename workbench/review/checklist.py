@@ -24,15 +24,32 @@ from workbench.rulebook.yamlsource import line_of as _line
 
 TOTAL_POINTS = 100
 SECTION_CODES = ("subject", "facts", "evidence", "law", "procedure", "discretion", "documents", "archiving")
-SECTION_ZH = {"subject": "主体", "facts": "事实", "evidence": "证据", "law": "法律适用",
-              "procedure": "程序", "discretion": "裁量", "documents": "文书", "archiving": "归档"}
+SECTION_ZH = {
+    "subject": "主体",
+    "facts": "事实",
+    "evidence": "证据",
+    "law": "法律适用",
+    "procedure": "程序",
+    "discretion": "裁量",
+    "documents": "文书",
+    "archiving": "归档",
+}
 GRADE_CODES = ("excellent", "good", "pass", "fail")
 # Parameters the pre-checks and sampling read; each must be defined.
 REQUIRED_PARAMETERS = (
-    "excellent_min", "good_min", "pass_min", "min_officers", "decision_limit_days",
-    "service_limit_working_days", "summary_max_fine_person", "summary_max_fine_organisation",
-    "sample_confidence", "sample_margin", "sample_expected_defect_rate",
-    "sample_min_per_department", "risk_weight_with_findings",
+    "excellent_min",
+    "good_min",
+    "pass_min",
+    "min_officers",
+    "decision_limit_days",
+    "service_limit_working_days",
+    "summary_max_fine_person",
+    "summary_max_fine_organisation",
+    "sample_confidence",
+    "sample_margin",
+    "sample_expected_defect_rate",
+    "sample_min_per_department",
+    "risk_weight_with_findings",
 )
 
 
@@ -86,10 +103,10 @@ class Grade:
 @dataclass
 class Checklist:
     path: str
-    version: str                     # content hash of review.yaml (12 hex)
+    version: str  # content hash of review.yaml (12 hex)
     sections: tuple[Section, ...]
     vetoes: tuple[Veto, ...]
-    grades: tuple[Grade, ...]        # highest first
+    grades: tuple[Grade, ...]  # highest first
     parameters: dict[str, float]
     parameter_sources: dict[str, str] = field(default_factory=dict)
 
@@ -152,7 +169,6 @@ def read_checklist(path: Path) -> tuple[Checklist | None, list[Problem]]:
 
 
 # -- the reader -----------------------------------------------------------------
-
 
 
 def _finding_codes() -> tuple[str, ...]:
@@ -221,7 +237,12 @@ class _Reader:
         if not isinstance(data, CommentedMap):
             self.err(1, "the file must be a mapping (key: value) at the top")
             return None
-        self.closed(data, {"parameters", "grades", "vetoes", "sections"}, {"parameters", "grades", "vetoes", "sections"}, "review.yaml")
+        self.closed(
+            data,
+            {"parameters", "grades", "vetoes", "sections"},
+            {"parameters", "grades", "vetoes", "sections"},
+            "review.yaml",
+        )
         params, sources = self.parameters(data.get("parameters"), data)
         grades = self.grades(data.get("grades"), data, params)
         finding_codes = set(_finding_codes())
@@ -262,7 +283,9 @@ class _Reader:
             sources[str(name)] = str(spec.get("source", ""))
         for name in REQUIRED_PARAMETERS:
             if name not in params and name not in node:
-                self.err(_line(parent, "parameters"), f"parameter {name!r} is missing; the pre-checks and sampling need it")
+                self.err(
+                    _line(parent, "parameters"), f"parameter {name!r} is missing; the pre-checks and sampling need it"
+                )
         for name in ("sample_confidence", "sample_margin", "sample_expected_defect_rate"):
             if name in params and not 0 < params[name] < 1:
                 self.err(_line(node, name), f"parameter {name} must lie between 0 and 1 (exclusive)")
@@ -288,20 +311,33 @@ class _Reader:
             if isinstance(value, CommentedMap) and set(value) == {"param"}:
                 name = value["param"]
                 if name not in params:
-                    self.err(_line(row, "min_score"), f"{what}: unknown parameter {name!r}; define it under parameters:")
+                    self.err(
+                        _line(row, "min_score"), f"{what}: unknown parameter {name!r}; define it under parameters:"
+                    )
                     continue
                 source = f"param {name}"
                 value = params[name]
             if not _number(value) or not 0 <= value <= TOTAL_POINTS:
-                self.err(_line(row, "min_score"), f"{what}: min_score must be a number from 0 to {TOTAL_POINTS} or {{param: name}}")
+                self.err(
+                    _line(row, "min_score"),
+                    f"{what}: min_score must be a number from 0 to {TOTAL_POINTS} or {{param: name}}",
+                )
                 continue
-            grades.append(Grade(str(code), self.text(row, "zh", what), self.text(row, "en", what), float(value), source))
+            grades.append(
+                Grade(str(code), self.text(row, "zh", what), self.text(row, "en", what), float(value), source)
+            )
         codes = [g.code for g in grades]
         if sorted(codes) != sorted(GRADE_CODES) and len(grades) == len(node):
-            self.err(_line(parent, "grades"), f"grades must be exactly {', '.join(GRADE_CODES)} once each (优秀/良好/合格/不合格)")
+            self.err(
+                _line(parent, "grades"),
+                f"grades must be exactly {', '.join(GRADE_CODES)} once each (优秀/良好/合格/不合格)",
+            )
         for higher, lower in zip(grades, grades[1:]):
             if higher.min_score <= lower.min_score:
-                self.err(_line(parent, "grades"), f"grade {lower.code} must have a lower min_score than {higher.code} (listed highest first)")
+                self.err(
+                    _line(parent, "grades"),
+                    f"grade {lower.code} must have a lower min_score than {higher.code} (listed highest first)",
+                )
         if grades and grades[-1].min_score != 0:
             self.err(_line(parent, "grades"), "the last grade must have min_score 0 so every score has a grade")
         return grades
@@ -320,8 +356,17 @@ class _Reader:
             self.closed(row, {"code", "zh", "en", "basis", "source", "precheck"}, {"code", "zh", "en", "basis"}, what)
             code = self.code(row, what, seen)
             precheck = self.precheck(row, what, finding_codes)
-            vetoes.append(Veto(code, self.text(row, "zh", what), self.text(row, "en", what), self.text(row, "basis", what),
-                               self.text(row, "source", what, required=False), precheck, _line(row)))
+            vetoes.append(
+                Veto(
+                    code,
+                    self.text(row, "zh", what),
+                    self.text(row, "en", what),
+                    self.text(row, "basis", what),
+                    self.text(row, "source", what, required=False),
+                    precheck,
+                    _line(row),
+                )
+            )
         return vetoes
 
     def sections(self, node: Any, parent: CommentedMap, finding_codes: set[str], seen: dict[str, int]) -> list[Section]:
@@ -357,25 +402,47 @@ class _Reader:
                     self.err(_line(raw_items, j), f"{what}: each item must be a mapping")
                     continue
                 iwhat = f"item {item.get('code', j + 1)}"
-                self.closed(item, {"code", "zh", "en", "points", "basis", "source", "repeatable", "precheck"},
-                            {"code", "zh", "en", "points", "basis"}, iwhat)
+                self.closed(
+                    item,
+                    {"code", "zh", "en", "points", "basis", "source", "repeatable", "precheck"},
+                    {"code", "zh", "en", "points", "basis"},
+                    iwhat,
+                )
                 icode = self.code(item, iwhat, seen)
                 ipoints = item.get("points")
                 if not _number(ipoints) or ipoints <= 0:
                     self.err(_line(item, "points"), f"{iwhat}: points must be a positive number")
                     ipoints = 0
                 elif points and ipoints > points:
-                    self.err(_line(item, "points"), f"{iwhat}: deducts {ipoints} but section {code} has only {points} points")
+                    self.err(
+                        _line(item, "points"), f"{iwhat}: deducts {ipoints} but section {code} has only {points} points"
+                    )
                 repeatable = item.get("repeatable", False)
                 if not isinstance(repeatable, bool):
                     self.err(_line(item, "repeatable"), f"{iwhat}: repeatable must be true or false")
                     repeatable = False
-                items.append(Item(icode, str(code), self.text(item, "zh", iwhat), self.text(item, "en", iwhat), float(ipoints),
-                                  self.text(item, "basis", iwhat), self.text(item, "source", iwhat, required=False),
-                                  repeatable, self.precheck(item, iwhat, finding_codes), _line(item)))
-            sections.append(Section(str(code), self.text(row, "zh", what), self.text(row, "en", what), float(points), tuple(items)))
+                items.append(
+                    Item(
+                        icode,
+                        str(code),
+                        self.text(item, "zh", iwhat),
+                        self.text(item, "en", iwhat),
+                        float(ipoints),
+                        self.text(item, "basis", iwhat),
+                        self.text(item, "source", iwhat, required=False),
+                        repeatable,
+                        self.precheck(item, iwhat, finding_codes),
+                        _line(item),
+                    )
+                )
+            sections.append(
+                Section(str(code), self.text(row, "zh", what), self.text(row, "en", what), float(points), tuple(items))
+            )
         if sections and abs(total - TOTAL_POINTS) > 1e-9:
-            self.err(_line(parent, "sections"), f"section points sum to {total:g}, not {TOTAL_POINTS}; adjust the sections' points")
+            self.err(
+                _line(parent, "sections"),
+                f"section points sum to {total:g}, not {TOTAL_POINTS}; adjust the sections' points",
+            )
         return sections
 
     def code(self, node: CommentedMap, what: str, seen: dict[str, int]) -> str:
@@ -394,17 +461,26 @@ class _Reader:
         if value is None:
             return None
         if value not in finding_codes:
-            self.err(_line(node, "precheck"), f"{what}: unknown pre-check {value!r}; known: {', '.join(sorted(finding_codes))}")
+            self.err(
+                _line(node, "precheck"),
+                f"{what}: unknown pre-check {value!r}; known: {', '.join(sorted(finding_codes))}",
+            )
             return None
         return str(value)
 
-    def precheck_coverage(self, vetoes: list[Veto], sections: list[Section], finding_codes: set[str], data: CommentedMap) -> None:
+    def precheck_coverage(
+        self, vetoes: list[Veto], sections: list[Section], finding_codes: set[str], data: CommentedMap
+    ) -> None:
         used: dict[str, str] = {}
         for entry in [*vetoes, *(i for s in sections for i in s.items)]:
             if entry.precheck is None:
                 continue
             if entry.precheck in used:
-                self.err(entry.line, f"pre-check {entry.precheck!r} proposes both {used[entry.precheck]} and {entry.code}; one item per finding")
+                self.err(
+                    entry.line,
+                    f"pre-check {entry.precheck!r} proposes both {used[entry.precheck]} and {entry.code}; "
+                    "one item per finding",
+                )
             used[entry.precheck] = entry.code
         if vetoes or sections:
             for code in sorted(finding_codes - set(used)):

@@ -22,9 +22,7 @@ from workbench.store import models, session_scope
 # planted defect kind (the `defect_kinds` of rules/vocabulary.yaml: the finding codes themselves,
 # plus the generator's earlier names as aliases) -> pre-check finding code
 PLANTED_TO_FINDING = {
-    spelling: term.code
-    for term in vocabulary().terms("defect_kinds")
-    for spelling in (term.code, *term.aliases)
+    spelling: term.code for term in vocabulary().terms("defect_kinds") for spelling in (term.code, *term.aliases)
 }
 
 
@@ -51,16 +49,29 @@ def score_against_planted(pairs: Iterable[tuple[list[str], list[str]]]) -> dict[
         files[key] += 1
     per_kind = {}
     for code in dict.fromkeys(PLANTED_TO_FINDING.values()):
-        per_kind[code] = {"planted": tp[code] + fn[code], "found": tp[code] + fp[code], "true_positive": tp[code],
-                          "recall": _ratio(tp[code], tp[code] + fn[code]), "precision": _ratio(tp[code], tp[code] + fp[code])}
+        per_kind[code] = {
+            "planted": tp[code] + fn[code],
+            "found": tp[code] + fp[code],
+            "true_positive": tp[code],
+            "recall": _ratio(tp[code], tp[code] + fn[code]),
+            "precision": _ratio(tp[code], tp[code] + fp[code]),
+        }
     all_tp, all_fn, all_fp = sum(tp.values()), sum(fn.values()), sum(fp.values())
     return {
         "files": n,
         "per_kind": per_kind,
-        "overall": {"recall": _ratio(all_tp, all_tp + all_fn), "precision": _ratio(all_tp, all_tp + all_fp),
-                    "true_positive": all_tp, "false_negative": all_fn, "false_positive": all_fp},
-        "file_level": {**files, "recall": _ratio(files["tp"], files["tp"] + files["fn"]),
-                       "precision": _ratio(files["tp"], files["tp"] + files["fp"])},
+        "overall": {
+            "recall": _ratio(all_tp, all_tp + all_fn),
+            "precision": _ratio(all_tp, all_tp + all_fp),
+            "true_positive": all_tp,
+            "false_negative": all_fn,
+            "false_positive": all_fp,
+        },
+        "file_level": {
+            **files,
+            "recall": _ratio(files["tp"], files["tp"] + files["fn"]),
+            "precision": _ratio(files["tp"], files["tp"] + files["fp"]),
+        },
         "not_planted_kinds": dict(other),
     }
 
@@ -76,7 +87,9 @@ def evaluate_store(url: str | None = None, limit: int | None = None) -> dict[str
     pairs = []
     misses: list[dict[str, Any]] = []
     with session_scope(url) as session:
-        query = select(models.CaseFile).where(models.CaseFile.decision_date.is_not(None)).order_by(models.CaseFile.number)
+        query = (
+            select(models.CaseFile).where(models.CaseFile.decision_date.is_not(None)).order_by(models.CaseFile.number)
+        )
         if limit:
             query = query.limit(limit)
         for row in session.exec(query):

@@ -49,10 +49,10 @@ class Finding:
     basis: str
     message_zh: str
     message_en: str
-    deduction: dict[str, Any]          # {item, section, points, veto, zh, en}
-    rule: str                          # the check that found it
+    deduction: dict[str, Any]  # {item, section, points, veto, zh, en}
+    rule: str  # the check that found it
     details: dict[str, Any] = field(default_factory=dict)
-    rules_version: str | None = None   # the engine's rulebook version, for engine checks
+    rules_version: str | None = None  # the engine's rulebook version, for engine checks
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -174,36 +174,68 @@ def pure_findings(case: CaseFile, checklist: Any) -> list[Finding]:
     p = checklist.param
     minimum = int(p("min_officers"))
     if case.officers < minimum:
-        found.append(_finding(checklist, "officers_fewer_than_two",
-                              f"执法人员{case.officers}人, 少于{minimum}人",
-                              f"{case.officers} officer(s) on the file; the law requires at least {minimum}",
-                              {"officers": case.officers}))
+        found.append(
+            _finding(
+                checklist,
+                "officers_fewer_than_two",
+                f"执法人员{case.officers}人, 少于{minimum}人",
+                f"{case.officers} officer(s) on the file; the law requires at least {minimum}",
+                {"officers": case.officers},
+            )
+        )
     limit = int(p("decision_limit_days"))
     if case.filing_date and case.decision_date:
         days = (case.decision_date - case.filing_date).days
         if days > limit:
-            found.append(_finding(checklist, "decision_over_90_days",
-                                  f"立案 {case.filing_date} 至决定 {case.decision_date} 共{days}日, 超过{limit}日 (期限至 {case.filing_date + dt.timedelta(days=limit)})",
-                                  f"decided {days} days after filing ({case.filing_date} → {case.decision_date}); limit {limit} days, deadline {case.filing_date + dt.timedelta(days=limit)}",
-                                  {"days": days, "limit_days": limit}))
+            found.append(
+                _finding(
+                    checklist,
+                    "decision_over_90_days",
+                    f"立案 {case.filing_date} 至决定 {case.decision_date} 共{days}日, 超过{limit}日 "
+                    f"(期限至 {case.filing_date + dt.timedelta(days=limit)})",
+                    f"decided {days} days after filing ({case.filing_date} → {case.decision_date}); "
+                    f"limit {limit} days, deadline {case.filing_date + dt.timedelta(days=limit)}",
+                    {"days": days, "limit_days": limit},
+                )
+            )
     if case.procedure == "summary" and case.penalised:
         cap = p("summary_max_fine_person") if case.party_kind == "person" else p("summary_max_fine_organisation")
         beyond = [o for o in case.other_penalties if o != "warning"]
         if (case.fine_yuan or 0) > cap or beyond:
-            what_zh = f"罚款{case.fine_yuan:g}元超过{cap:g}元" if (case.fine_yuan or 0) > cap else f"处罚种类 {', '.join(beyond)} 不属警告或小额罚款"
-            what_en = f"fine {case.fine_yuan:g} yuan above {cap:g}" if (case.fine_yuan or 0) > cap else f"penalties {', '.join(beyond)} are not a warning or small fine"
-            found.append(_finding(checklist, "summary_above_threshold",
-                                  f"适用简易程序, 但{what_zh}", f"summary procedure used, but {what_en}",
-                                  {"fine_yuan": case.fine_yuan, "threshold_yuan": cap, "other": beyond}))
+            what_zh = (
+                f"罚款{case.fine_yuan:g}元超过{cap:g}元"
+                if (case.fine_yuan or 0) > cap
+                else f"处罚种类 {', '.join(beyond)} 不属警告或小额罚款"
+            )
+            what_en = (
+                f"fine {case.fine_yuan:g} yuan above {cap:g}"
+                if (case.fine_yuan or 0) > cap
+                else f"penalties {', '.join(beyond)} are not a warning or small fine"
+            )
+            found.append(
+                _finding(
+                    checklist,
+                    "summary_above_threshold",
+                    f"适用简易程序, 但{what_zh}",
+                    f"summary procedure used, but {what_en}",
+                    {"fine_yuan": case.fine_yuan, "threshold_yuan": cap, "other": beyond},
+                )
+            )
     working = int(p("service_limit_working_days"))
     if case.decision_date and case.service_date and not case.served_on_spot:
         elapsed = workdays.working_days_between(case.decision_date, case.service_date)
         if elapsed > working:
             deadline = workdays.add_working_days(case.decision_date, working)
-            found.append(_finding(checklist, "service_late",
-                                  f"决定 {case.decision_date} 后第{elapsed}个工作日 ({case.service_date}) 才送达, 应在 {deadline} 前",
-                                  f"served {case.service_date}, {elapsed} working days after the decision of {case.decision_date}; due by {deadline}",
-                                  {"working_days": elapsed, "limit_working_days": working, "due": deadline.isoformat()}))
+            found.append(
+                _finding(
+                    checklist,
+                    "service_late",
+                    f"决定 {case.decision_date} 后第{elapsed}个工作日 ({case.service_date}) 才送达, 应在 {deadline} 前",
+                    f"served {case.service_date}, {elapsed} working days after the decision of {case.decision_date}; "
+                    f"due by {deadline}",
+                    {"working_days": elapsed, "limit_working_days": working, "due": deadline.isoformat()},
+                )
+            )
     return found
 
 
@@ -223,31 +255,53 @@ def engine_findings(case: CaseFile, decision: Any, checklist: Any, engine: Any =
     if not d.get("penalize"):
         reason = d.get("reason")
         if reason == "time_barred" and case.penalised:
-            add("time_barred", "违法行为已超过追责时效, 仍作出处罚", "a penalty was imposed although the act was time-barred",
-                {"reason": reason, "engine_basis": d.get("basis")})
+            add(
+                "time_barred",
+                "违法行为已超过追责时效, 仍作出处罚",
+                "a penalty was imposed although the act was time-barred",
+                {"reason": reason, "engine_basis": d.get("basis")},
+            )
         elif case.penalised and reason in _mandatory_bars(engine):
-            add("penalty_barred", f"依法应当不予处罚 ({reason}), 仍作出处罚",
+            add(
+                "penalty_barred",
+                f"依法应当不予处罚 ({reason}), 仍作出处罚",
                 f"a penalty was imposed although the law says no penalty ({reason})",
-                {"reason": reason, "engine_basis": d.get("basis")})
+                {"reason": reason, "engine_basis": d.get("basis")},
+            )
         return found
     if d.get("hearing_right") and "hearing_notice" not in case.documents:
-        add("hearing_notice_missing", "依法享有听证权利, 卷内无听证告知书", "the party had a hearing right but the file holds no hearing notice (听证告知书)",
-            {"hearing_right": True})
+        add(
+            "hearing_notice_missing",
+            "依法享有听证权利, 卷内无听证告知书",
+            "the party had a hearing right but the file holds no hearing notice (听证告知书)",
+            {"hearing_right": True},
+        )
     if d.get("legal_review") and "legal_review_opinion" not in case.documents:
-        add("legal_review_missing", "应当法制审核, 卷内无法制审核意见", "legal review was required but the file holds no legal review opinion (法制审核意见)",
-            {"legal_review": True})
+        add(
+            "legal_review_missing",
+            "应当法制审核, 卷内无法制审核意见",
+            "legal review was required but the file holds no legal review opinion (法制审核意见)",
+            {"legal_review": True},
+        )
     if d.get("within_benchmark") is False and case.fine_yuan is not None:
         rng = d.get("fine_yuan") or {}
         low, high = rng.get("min"), rng.get("max")
         details = {"fine_yuan": case.fine_yuan, "benchmark": {"min": low, "max": high}, "level": d.get("level")}
         if _mandatory_mitigation(d, engine) and high is not None and case.fine_yuan > high:
-            add("mitigation_not_applied",
+            add(
+                "mitigation_not_applied",
                 f"存在法定应当从轻/减轻情节 (基准 {low}–{high}元), 实际罚款{case.fine_yuan:g}元",
-                f"a mandatory mitigating circumstance was proven (benchmark {low}–{high} yuan) but the fine was {case.fine_yuan:g} yuan", details)
+                f"a mandatory mitigating circumstance was proven (benchmark {low}–{high} yuan) "
+                f"but the fine was {case.fine_yuan:g} yuan",
+                details,
+            )
         else:
-            add("fine_outside_benchmark",
+            add(
+                "fine_outside_benchmark",
                 f"罚款{case.fine_yuan:g}元不在裁量基准 {low}–{high}元 ({d.get('level')}) 之内",
-                f"fine {case.fine_yuan:g} yuan outside the benchmark {low}–{high} yuan ({d.get('level')})", details)
+                f"fine {case.fine_yuan:g} yuan outside the benchmark {low}–{high} yuan ({d.get('level')})",
+                details,
+            )
     return found
 
 
@@ -298,5 +352,12 @@ def _finding(checklist: Any, code: str, zh: str, en: str, details: dict[str, Any
         "en": entry.en,
         "basis": entry.basis,
     }
-    return Finding(code=code, basis=basis, message_zh=zh, message_en=en, deduction=deduction,
-                   rule=f"review.precheck/{code}", details=details)
+    return Finding(
+        code=code,
+        basis=basis,
+        message_zh=zh,
+        message_en=en,
+        deduction=deduction,
+        rule=f"review.precheck/{code}",
+        details=details,
+    )

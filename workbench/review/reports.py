@@ -38,8 +38,13 @@ class Interval:
     confidence: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {"estimate": round(self.estimate, 4), "low": round(self.low, 4), "high": round(self.high, 4),
-                "method": self.method, "confidence": self.confidence}
+        return {
+            "estimate": round(self.estimate, 4),
+            "low": round(self.low, 4),
+            "high": round(self.high, 4),
+            "method": self.method,
+            "confidence": self.confidence,
+        }
 
 
 def wilson_fpc(defects: int, n: int, population: int | None, confidence: float = 0.95) -> Interval:
@@ -54,7 +59,9 @@ def wilson_fpc(defects: int, n: int, population: int | None, confidence: float =
     denom = 1 + z * z / n_eff
     centre = (p + z * z / (2 * n_eff)) / denom
     half = z / denom * math.sqrt(p * (1 - p) / n_eff + z * z / (4 * n_eff * n_eff))
-    return Interval(p, max(0.0, centre - half), min(1.0, centre + half), "wilson+fpc" if population else "wilson", confidence)
+    return Interval(
+        p, max(0.0, centre - half), min(1.0, centre + half), "wilson+fpc" if population else "wilson", confidence
+    )
 
 
 def stratified_normal(strata: list[tuple[int, int, int]], confidence: float = 0.95) -> Interval:
@@ -99,12 +106,18 @@ class ReviewReport:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         summary = pd.DataFrame([{"field": k, "value": _cell(v)} for k, v in self.summary.items()])
-        return {"summary": summary, "departments": self.departments, "officers": self.officers,
-                "defects": self.defects, "files": self.files}
+        return {
+            "summary": summary,
+            "departments": self.departments,
+            "officers": self.officers,
+            "defects": self.defects,
+            "files": self.files,
+        }
 
 
-def build_report(sample: dict[str, Any], scored: list[dict[str, Any]], populations: dict[str, int],
-                 confidence: float = 0.95) -> ReviewReport:
+def build_report(
+    sample: dict[str, Any], scored: list[dict[str, Any]], populations: dict[str, int], confidence: float = 0.95
+) -> ReviewReport:
     """``sample``: method, allocation, weights (Sample.to_dict or the stored sample);
     ``scored``: one row per scored file {case_id, department, officers, total, grade, defective, deductions, reviewer,
     weight (risk samples)}; ``populations``: department → number of files in the sampled population."""
@@ -118,7 +131,9 @@ def build_report(sample: dict[str, Any], scored: list[dict[str, Any]], populatio
         for r in scored:
             by_dept[r["department"]][0] += 1
             by_dept[r["department"]][1] += int(bool(r["defective"]))
-        interval = stratified_normal([(populations.get(d, n_d), n_d, d_d) for d, (n_d, d_d) in by_dept.items()], confidence)
+        interval = stratified_normal(
+            [(populations.get(d, n_d), n_d, d_d) for d, (n_d, d_d) in by_dept.items()], confidence
+        )
     elif method == "risk":
         interval = weighted_wilson([(bool(r["defective"]), float(r.get("weight") or 1.0)) for r in scored], confidence)
     else:
@@ -143,17 +158,32 @@ def build_report(sample: dict[str, Any], scored: list[dict[str, Any]], populatio
     officer_rows = [{**r, "officer": o} for r in scored for o in (r.get("officers") or [])]
     officers = _group_table(officer_rows, "officer", None, confidence, weighted)
     defect_table = pd.DataFrame(_top_defects(scored, None), columns=["item", "zh", "en", "section", "files", "points"])
-    files = pd.DataFrame([{
-        "case_id": r["case_id"], "department": r["department"], "officers": ", ".join(map(str, r.get("officers") or [])),
-        "reviewer": r.get("reviewer"), "total": r["total"], "grade": r["grade"], "defective": bool(r["defective"]),
-        "deductions": "; ".join(f"{d['item']}(-{d['deducted']:g})" if not d.get("veto") else f"{d['item']}(否决)"
-                                for d in r.get("deductions") or [] if d.get("status", "confirmed") == "confirmed"),
-    } for r in scored], columns=["case_id", "department", "officers", "reviewer", "total", "grade", "defective", "deductions"])
+    files = pd.DataFrame(
+        [
+            {
+                "case_id": r["case_id"],
+                "department": r["department"],
+                "officers": ", ".join(map(str, r.get("officers") or [])),
+                "reviewer": r.get("reviewer"),
+                "total": r["total"],
+                "grade": r["grade"],
+                "defective": bool(r["defective"]),
+                "deductions": "; ".join(
+                    f"{d['item']}(-{d['deducted']:g})" if not d.get("veto") else f"{d['item']}(否决)"
+                    for d in r.get("deductions") or []
+                    if d.get("status", "confirmed") == "confirmed"
+                ),
+            }
+            for r in scored
+        ],
+        columns=["case_id", "department", "officers", "reviewer", "total", "grade", "defective", "deductions"],
+    )
     return ReviewReport(sample, summary, departments, officers, defect_table, files, summary["grades"])
 
 
-def _group_table(rows: list[dict[str, Any]], key: str, populations: dict[str, int] | None, confidence: float,
-                 weighted: bool = False) -> pd.DataFrame:
+def _group_table(
+    rows: list[dict[str, Any]], key: str, populations: dict[str, int] | None, confidence: float, weighted: bool = False
+) -> pd.DataFrame:
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         groups[str(r[key])].append(r)
@@ -169,16 +199,34 @@ def _group_table(rows: list[dict[str, Any]], key: str, populations: dict[str, in
             ci = wilson_fpc(d, n, N, confidence)
         grades = Counter(r["grade"] for r in members)
         top = _top_defects(members, 3)
-        out.append({
-            key: name, "population": N, "reviewed": n,
-            "average_score": round(sum(r["total"] for r in members) / n, 2),
-            **{zh: grades.get(code, 0) for code, zh in GRADE_ORDER},
-            "defective": d, "defect_rate": round(ci.estimate, 4), "ci_low": round(ci.low, 4), "ci_high": round(ci.high, 4),
-            "ci_method": ci.method,
-            "top_defects": ", ".join(f"{t['zh']}×{t['files']}" for t in top),
-        })
-    columns = [key, "population", "reviewed", "average_score", *[zh for _, zh in GRADE_ORDER], "defective",
-               "defect_rate", "ci_low", "ci_high", "ci_method", "top_defects"]
+        out.append(
+            {
+                key: name,
+                "population": N,
+                "reviewed": n,
+                "average_score": round(sum(r["total"] for r in members) / n, 2),
+                **{zh: grades.get(code, 0) for code, zh in GRADE_ORDER},
+                "defective": d,
+                "defect_rate": round(ci.estimate, 4),
+                "ci_low": round(ci.low, 4),
+                "ci_high": round(ci.high, 4),
+                "ci_method": ci.method,
+                "top_defects": ", ".join(f"{t['zh']}×{t['files']}" for t in top),
+            }
+        )
+    columns = [
+        key,
+        "population",
+        "reviewed",
+        "average_score",
+        *[zh for _, zh in GRADE_ORDER],
+        "defective",
+        "defect_rate",
+        "ci_low",
+        "ci_high",
+        "ci_method",
+        "top_defects",
+    ]
     return pd.DataFrame(out, columns=columns)
 
 
@@ -211,8 +259,13 @@ def _cell(value: Any) -> Any:
     return value
 
 
-SHEET_NAMES = {"summary": "汇总 Summary", "departments": "按单位 Departments", "officers": "按人员 Officers",
-               "defects": "扣分项 Defects", "files": "案卷 Files"}
+SHEET_NAMES = {
+    "summary": "汇总 Summary",
+    "departments": "按单位 Departments",
+    "officers": "按人员 Officers",
+    "defects": "扣分项 Defects",
+    "files": "案卷 Files",
+}
 
 
 def to_xlsx(report: ReviewReport) -> bytes:

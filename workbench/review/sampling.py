@@ -38,11 +38,16 @@ class SizeCalculation:
 
     def explain(self) -> str:
         pop = "∞" if self.population is None else str(self.population)
-        return (f"{FORMULA}\n z = {self.z:.4f} ({self.confidence:.0%}), p = {self.expected_rate:g}, e = {self.margin:g}, N = {pop}"
-                f" → n0 = {self.n0:.2f}, n = {self.n}")
+        return (
+            f"{FORMULA}\n z = {self.z:.4f} ({self.confidence:.0%}), p = {self.expected_rate:g}, "
+            f"e = {self.margin:g}, N = {pop}"
+            f" → n0 = {self.n0:.2f}, n = {self.n}"
+        )
 
 
-def sample_size(population: int | None, confidence: float = 0.95, margin: float = 0.05, expected_rate: float = 0.5) -> SizeCalculation:
+def sample_size(
+    population: int | None, confidence: float = 0.95, margin: float = 0.05, expected_rate: float = 0.5
+) -> SizeCalculation:
     """Size to estimate a defect rate within ±margin at the confidence level (FPC applied when N is given)."""
     if not 0 < confidence < 1:
         raise InputError("confidence", f"must lie between 0 and 1, not {confidence}")
@@ -65,9 +70,9 @@ def sample_size(population: int | None, confidence: float = 0.95, margin: float 
 class Population:
     """The case files a sample is drawn from: ids, strata (department) and pre-check finding counts."""
 
-    case_ids: np.ndarray            # str or int, unique
-    strata: np.ndarray              # department code per file
-    findings: np.ndarray            # number of pre-check findings per file (0 = none)
+    case_ids: np.ndarray  # str or int, unique
+    strata: np.ndarray  # department code per file
+    findings: np.ndarray  # number of pre-check findings per file (0 = none)
 
     @classmethod
     def from_rows(cls, rows: Iterable[dict[str, Any]]) -> "Population":
@@ -90,12 +95,12 @@ class Population:
 class Sample:
     method: str
     seed: int
-    case_ids: list                  # in draw order within each stratum; strata sorted
-    params: dict[str, Any]          # everything needed to redraw (stored with the sample)
+    case_ids: list  # in draw order within each stratum; strata sorted
+    params: dict[str, Any]  # everything needed to redraw (stored with the sample)
     allocation: list[dict[str, Any]] = field(default_factory=list)  # stratum, population, quota, drawn
-    weights: list[dict[str, Any]] = field(default_factory=list)     # risk-weighted: the weight table shown
+    weights: list[dict[str, Any]] = field(default_factory=list)  # risk-weighted: the weight table shown
     size_calculation: SizeCalculation | None = None
-    inclusion: dict[Any, float] = field(default_factory=dict)       # case id -> selection weight (risk)
+    inclusion: dict[Any, float] = field(default_factory=dict)  # case id -> selection weight (risk)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -110,9 +115,19 @@ class Sample:
         }
 
 
-def draw(population: Population, method: str, seed: int, size: int | None = None, *,
-         confidence: float = 0.95, margin: float = 0.05, expected_rate: float = 0.5,
-         min_per_stratum: int = 2, risk_weight: float = 3.0, filters: dict[str, Any] | None = None) -> Sample:
+def draw(
+    population: Population,
+    method: str,
+    seed: int,
+    size: int | None = None,
+    *,
+    confidence: float = 0.95,
+    margin: float = 0.05,
+    expected_rate: float = 0.5,
+    min_per_stratum: int = 2,
+    risk_weight: float = 3.0,
+    filters: dict[str, Any] | None = None,
+) -> Sample:
     """Draw a reproducible sample; ``size`` None computes it from confidence and margin (with FPC)."""
     if method not in METHODS:
         raise InputError("method", f"must be one of {', '.join(METHODS)}, not {method!r}")
@@ -131,18 +146,35 @@ def draw(population: Population, method: str, seed: int, size: int | None = None
         raise InputError("size", f"must be a positive whole number, not {size!r}")
     size = min(int(size), len(pop))
     rng = np.random.default_rng(int(seed))
-    params: dict[str, Any] = {"method": method, "seed": int(seed), "size": size, "population": len(pop),
-                              "filters": filters or {}, "generator": "numpy PCG64, population sorted by case id"}
+    params: dict[str, Any] = {
+        "method": method,
+        "seed": int(seed),
+        "size": size,
+        "population": len(pop),
+        "filters": filters or {},
+        "generator": "numpy PCG64, population sorted by case id",
+    }
     if calc is not None:
-        params.update({"size_from": "confidence", "confidence": confidence, "margin": margin, "expected_rate": expected_rate,
-                       "formula": calc.explain()})
+        params.update(
+            {
+                "size_from": "confidence",
+                "confidence": confidence,
+                "margin": margin,
+                "expected_rate": expected_rate,
+                "formula": calc.explain(),
+            }
+        )
     sample = Sample(method, int(seed), [], params, size_calculation=calc)
     if method == "simple":
         picked = rng.choice(len(pop), size=size, replace=False)
         sample.case_ids = [_plain(c) for c in pop.case_ids[picked]]
         sample.allocation = _allocation_table(pop, picked)
     elif method == "stratified":
-        if isinstance(min_per_stratum, bool) or not isinstance(min_per_stratum, (int, np.integer)) or min_per_stratum < 0:
+        if (
+            isinstance(min_per_stratum, bool)
+            or not isinstance(min_per_stratum, (int, np.integer))
+            or min_per_stratum < 0
+        ):
             raise InputError("min_per_stratum", f"must be a whole number ≥ 0, not {min_per_stratum!r}")
         params["min_per_stratum"] = int(min_per_stratum)
         labels, inverse = np.unique(pop.strata.astype(str), return_inverse=True)
@@ -152,11 +184,17 @@ def draw(population: Population, method: str, seed: int, size: int | None = None
         starts = np.concatenate([[0], np.cumsum(counts)])
         chosen = []
         for h, label in enumerate(labels):
-            members = order[starts[h]:starts[h + 1]]
+            members = order[starts[h] : starts[h + 1]]
             picked = members[rng.choice(len(members), size=alloc[h], replace=False)] if alloc[h] else members[:0]
             chosen.append(picked)
-            sample.allocation.append({"stratum": str(label), "population": int(counts[h]),
-                                      "quota": round(float(size * counts[h] / len(pop)), 3), "drawn": int(alloc[h])})
+            sample.allocation.append(
+                {
+                    "stratum": str(label),
+                    "population": int(counts[h]),
+                    "quota": round(float(size * counts[h] / len(pop)), 3),
+                    "drawn": int(alloc[h]),
+                }
+            )
         picked = np.concatenate(chosen)
         sample.case_ids = [_plain(c) for c in pop.case_ids[picked]]
     else:  # risk-weighted: Efraimidis–Spirakis weighted sampling without replacement
@@ -170,13 +208,21 @@ def draw(population: Population, method: str, seed: int, size: int | None = None
         sample.case_ids = [_plain(c) for c in pop.case_ids[picked]]
         sample.inclusion = {_plain(c): float(w) for c, w in zip(pop.case_ids[picked], weights[picked])}
         total_weight = float(weights.sum())
-        groups = (("with pre-check findings 有预检发现", pop.findings > 0, float(risk_weight)),
-                  ("without findings 无预检发现", pop.findings == 0, 1.0))
+        groups = (
+            ("with pre-check findings 有预检发现", pop.findings > 0, float(risk_weight)),
+            ("without findings 无预检发现", pop.findings == 0, 1.0),
+        )
         for label, mask, w in groups:
             in_pop = int(mask.sum())
-            sample.weights.append({"group": label, "weight": w, "population": in_pop,
-                                   "expected_share": round(w * in_pop / total_weight, 4) if total_weight else 0.0,
-                                   "drawn": int(mask[picked].sum())})
+            sample.weights.append(
+                {
+                    "group": label,
+                    "weight": w,
+                    "population": in_pop,
+                    "expected_share": round(w * in_pop / total_weight, 4) if total_weight else 0.0,
+                    "drawn": int(mask[picked].sum()),
+                }
+            )
         sample.allocation = _allocation_table(pop, picked)
     params["drawn"] = len(sample.case_ids)
     return sample
@@ -215,7 +261,10 @@ def _allocation_table(pop: Population, picked: np.ndarray) -> list[dict[str, Any
     labels, inverse = np.unique(pop.strata.astype(str), return_inverse=True)
     counts = np.bincount(inverse, minlength=len(labels))
     drawn = np.bincount(inverse[picked], minlength=len(labels))
-    return [{"stratum": str(l), "population": int(c), "quota": None, "drawn": int(d)} for l, c, d in zip(labels, counts, drawn)]
+    return [
+        {"stratum": str(label), "population": int(c), "quota": None, "drawn": int(d)}
+        for label, c, d in zip(labels, counts, drawn)
+    ]
 
 
 def _plain(value: Any) -> Any:

@@ -23,13 +23,13 @@ SOURCES = vocabulary().codes("deduction_sources")
 class Deduction:
     """One line of the scoring sheet."""
 
-    item: str                      # checklist item or veto code
-    points: float | None = None    # per occurrence; None = the item's points
-    count: int = 1                 # repeatable items only
+    item: str  # checklist item or veto code
+    points: float | None = None  # per occurrence; None = the item's points
+    count: int = 1  # repeatable items only
     comment: str = ""
-    source: str = "reviewer"       # precheck | reviewer
-    status: str = "confirmed"      # confirmed | rejected
-    finding: str | None = None     # the pre-check finding code that proposed it
+    source: str = "reviewer"  # precheck | reviewer
+    status: str = "confirmed"  # confirmed | rejected
+    finding: str | None = None  # the pre-check finding code that proposed it
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Deduction":
@@ -48,14 +48,14 @@ class Deduction:
 @dataclass
 class ScoreResult:
     total: float
-    grade: str                          # grade code
+    grade: str  # grade code
     grade_zh: str
     grade_en: str
-    veto: list[str]                     # confirmed veto codes
-    sections: list[dict[str, Any]]      # code, zh, en, points, deducted, score
-    deductions: list[dict[str, Any]]    # validated, with resolved points, zh/en, basis
+    veto: list[str]  # confirmed veto codes
+    sections: list[dict[str, Any]]  # code, zh, en, points, deducted, score
+    deductions: list[dict[str, Any]]  # validated, with resolved points, zh/en, basis
     checklist_version: str
-    defective: bool                     # any confirmed deduction or veto
+    defective: bool  # any confirmed deduction or veto
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -72,7 +72,9 @@ def proposed_deductions(findings: list[Any]) -> list[Deduction]:
     return out
 
 
-def score(checklist: Any, deductions: list[Deduction | dict[str, Any]], proposed: list[Deduction] | None = None) -> ScoreResult:
+def score(
+    checklist: Any, deductions: list[Deduction | dict[str, Any]], proposed: list[Deduction] | None = None
+) -> ScoreResult:
     """Score and grade; ``proposed`` are the pre-check proposals, used to require a comment when one is overruled."""
     items = checklist.items
     vetoes = checklist.veto_codes
@@ -96,8 +98,17 @@ def score(checklist: Any, deductions: list[Deduction | dict[str, Any]], proposed
                 raise InputError("deductions.comment", f"{d.item}: say why the proposed veto is rejected")
             if d.status == "confirmed":
                 veto.append(d.item)
-            resolved.append({**d.to_dict(), "veto": True, "section": None, "deducted": 0.0,
-                             "zh": entry.zh, "en": entry.en, "basis": entry.basis})
+            resolved.append(
+                {
+                    **d.to_dict(),
+                    "veto": True,
+                    "section": None,
+                    "deducted": 0.0,
+                    "zh": entry.zh,
+                    "en": entry.en,
+                    "basis": entry.basis,
+                }
+            )
             continue
         if d.item not in items:
             raise InputError("deductions.item", f"unknown checklist item {d.item!r}; see rules/review.yaml")
@@ -109,18 +120,35 @@ def score(checklist: Any, deductions: list[Deduction | dict[str, Any]], proposed
             raise InputError("deductions.points", f"{d.item}: points must be more than 0 and at most {item.points:g}")
         changed = d.points is not None and d.points != item.points
         if d.source == "precheck" and (d.status == "rejected" or changed) and not d.comment.strip():
-            raise InputError("deductions.comment", f"{d.item}: say why the proposed deduction is {'rejected' if d.status == 'rejected' else 'changed'}")
+            raise InputError(
+                "deductions.comment",
+                f"{d.item}: say why the proposed deduction is {'rejected' if d.status == 'rejected' else 'changed'}",
+            )
         if d.source == "precheck" and proposals and (d.item, d.finding) not in proposals:
-            raise InputError("deductions.source", f"{d.item}: no pre-check proposed it; record it as a reviewer deduction")
+            raise InputError(
+                "deductions.source", f"{d.item}: no pre-check proposed it; record it as a reviewer deduction"
+            )
         deducted = float(points) * d.count if d.status == "confirmed" else 0.0
         per_section[item.section] += deducted
-        resolved.append({**d.to_dict(), "points": float(points), "veto": False, "section": item.section, "deducted": deducted,
-                         "zh": item.zh, "en": item.en, "basis": item.basis})
+        resolved.append(
+            {
+                **d.to_dict(),
+                "points": float(points),
+                "veto": False,
+                "section": item.section,
+                "deducted": deducted,
+                "zh": item.zh,
+                "en": item.en,
+                "basis": item.basis,
+            }
+        )
     sections = []
     total = 0.0
     for s in checklist.sections:
         taken = min(per_section[s.code], s.points)
-        sections.append({"code": s.code, "zh": s.zh, "en": s.en, "points": s.points, "deducted": taken, "score": s.points - taken})
+        sections.append(
+            {"code": s.code, "zh": s.zh, "en": s.en, "points": s.points, "deducted": taken, "score": s.points - taken}
+        )
         total += s.points - taken
     if veto:
         total = 0.0
@@ -128,4 +156,6 @@ def score(checklist: Any, deductions: list[Deduction | dict[str, Any]], proposed
     else:
         grade = checklist.grade_for(total)
     defective = bool(veto) or any(r["deducted"] > 0 for r in resolved)
-    return ScoreResult(round(total, 2), grade.code, grade.zh, grade.en, veto, sections, resolved, checklist.version, defective)
+    return ScoreResult(
+        round(total, 2), grade.code, grade.zh, grade.en, veto, sections, resolved, checklist.version, defective
+    )

@@ -9,12 +9,14 @@ Monday–Friday.
 
 from __future__ import annotations
 
-from workbench.config import settings
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
 from ruamel.yaml import YAML
+
+from workbench.config import settings
+
 
 def holidays_file() -> Path:
     return settings().data() / "cn_holidays.yaml"

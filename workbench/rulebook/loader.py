@@ -9,6 +9,7 @@ live in ``lint.py`` and run on a rulebook that loaded.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 from pathlib import Path
 
@@ -362,13 +363,21 @@ class _Reader(ViolationReader):
             if len(kinds) != 1:
                 self.err(rel, line, "a test needs exactly one of decide: {case} or classify: {report}")
                 continue
-            if not self.closed(rel, row, {"name", "decide", "classify", "expect", "note"}, {"name", "expect"}, "test"):
+            keys = {"name", "decide", "classify", "expect", "note", "today"}
+            if not self.closed(rel, row, keys, {"name", "expect"}, "test"):
                 continue
             given, expect = plain(row[kinds[0]]), plain(row["expect"])
             if not isinstance(given, dict) or not isinstance(expect, dict) or not expect:
                 self.err(rel, line, f"test {row.get('name')!r}: {kinds[0]} and expect must be non-empty mappings")
                 continue
-            book.tests.append(RuleTest(str(row["name"]), kinds[0], given, expect, Where(rel, line)))
+            if "refused" in expect and (set(expect) != {"refused"} or not isinstance(expect["refused"], dict)):
+                self.err(rel, line, f"test {row.get('name')!r}: expect: {{refused: {{field: ...}}}} stands alone")
+                continue
+            today = row.get("today")
+            if today is not None and not isinstance(today, dt.date):
+                self.err(rel, line, f"test {row.get('name')!r}: today must be a date YYYY-MM-DD, not {today!r}")
+                continue
+            book.tests.append(RuleTest(str(row["name"]), kinds[0], given, expect, Where(rel, line), today))
 
 
 __all__ = [

@@ -155,6 +155,7 @@ class RuleTest:
     given: dict
     expect: dict
     where: Where
+    today: dt.date | None = None  # the county's date the test is judged on (default: the case's decision date)
 
 
 @dataclass

@@ -243,8 +243,9 @@ def vocabulary(path: str | Path | None = None) -> Vocabulary:
 def _cached(path: str, stamp: int) -> Vocabulary:
     vocab, problems = read_vocabulary(path)
     if problems:
-        log.warning("%s has %d problem(s); run `workbench check`:\n%s", path, len(problems),
-                    "\n".join(str(p) for p in problems))
+        log.warning(
+            "%s has %d problem(s); run `workbench check`:\n%s", path, len(problems), "\n".join(str(p) for p in problems)
+        )
     return vocab
 
 

@@ -32,14 +32,30 @@ class AuditLogError(WorkbenchError):
     """Someone tried to change or delete an audit record."""
 
 
-def audit(session: Any, who: str, action: str, entity: str, entity_id: Any = None,
-          before: Any = None, after: Any = None, note: str | None = None, at: dt.datetime | None = None) -> AuditLog:
+def audit(
+    session: Any,
+    who: str,
+    action: str,
+    entity: str,
+    entity_id: Any = None,
+    before: Any = None,
+    after: Any = None,
+    note: str | None = None,
+    at: dt.datetime | None = None,
+) -> AuditLog:
     """Append one audit row (flushed with the session's transaction)."""
     if not who:
         raise InputError("who", "every change needs the name of the person making it")
-    row = AuditLog(at=at or dt.datetime.now().replace(microsecond=0), who=who, action=action, entity=entity,
-                   entity_id=None if entity_id is None else str(entity_id), before=_json_safe(before),
-                   after=_json_safe(after), note=note)
+    row = AuditLog(
+        at=at or dt.datetime.now().replace(microsecond=0),
+        who=who,
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        before=_json_safe(before),
+        after=_json_safe(after),
+        note=note,
+    )
     session.add(row)
     return row
 
@@ -57,8 +73,16 @@ def create_record(session: Any, obj: Any, who: str, action: str = "create", note
     return obj
 
 
-def update_record(session: Any, model: type, record_id: Any, expected_version: int | None, changes: dict[str, Any],
-                  who: str, action: str = "update", note: str | None = None) -> Any:
+def update_record(
+    session: Any,
+    model: type,
+    record_id: Any,
+    expected_version: int | None,
+    changes: dict[str, Any],
+    who: str,
+    action: str = "update",
+    note: str | None = None,
+) -> Any:
     """Apply ``changes`` to one record if it is still at ``expected_version``; audit it.
 
     ``expected_version`` None skips the check (system jobs only). Unknown

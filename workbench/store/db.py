@@ -26,9 +26,16 @@ from sqlmodel import Session, create_engine
 from workbench.config import Settings, settings
 from workbench.errors import WorkbenchError
 
-__all__ = ["engine_url", "get_engine", "session_scope", "resolve_url", "default_url", "StaleRecordError",
-           "dispose_engines",
-           "use_session"]
+__all__ = [
+    "engine_url",
+    "get_engine",
+    "session_scope",
+    "resolve_url",
+    "default_url",
+    "StaleRecordError",
+    "dispose_engines",
+    "use_session",
+]
 
 ENV_URL = "WORKBENCH_DB_URL"
 

@@ -31,8 +31,14 @@ HIDDEN_COLUMNS = {"planted_defects", "planted_bias"}
 EXPORTABLE_TABLES = tuple(sorted(t.name for t in metadata.sorted_tables))
 
 
-def export_rows(columns: Sequence[str], rows: Iterable[Any], path: str | Path, *, headers: Sequence[str] | None = None,
-                sheet: str = "data") -> int:
+def export_rows(
+    columns: Sequence[str],
+    rows: Iterable[Any],
+    path: str | Path,
+    *,
+    headers: Sequence[str] | None = None,
+    sheet: str = "data",
+) -> int:
     """Write ``rows`` to ``path`` (.csv or .xlsx); returns the number of rows written.
 
     ``headers`` (same length as ``columns``) replaces the header line, e.g.
@@ -66,8 +72,9 @@ def export_rows(columns: Sequence[str], rows: Iterable[Any], path: str | Path, *
     return count
 
 
-def export_table(engine: Engine, table: str, path: str | Path, *, include_hidden: bool = False,
-                 order_by: str | None = None) -> int:
+def export_table(
+    engine: Engine, table: str, path: str | Path, *, include_hidden: bool = False, order_by: str | None = None
+) -> int:
     """Every row of ``table`` to ``path``, ordered by its primary key (or ``order_by``)."""
     tables = {t.name: t for t in metadata.sorted_tables}
     if table not in tables:

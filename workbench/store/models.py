@@ -31,15 +31,31 @@ from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 __all__ = [
-    "Department", "Officer", "JudicialOffice", "Report", "ReportEvent", "CaseFile",
-    "RuleVersion", "ReviewSample", "ReviewSampleItem", "ReviewScore", "Scenario",
-    "TrainingExercise", "TrainingAttempt", "AuditLog", "StoreMeta", "REPORT_STATUSES", "OPEN_REPORT_STATUSES",
-    "metadata", "TABLES",
+    "Department",
+    "Officer",
+    "JudicialOffice",
+    "Report",
+    "ReportEvent",
+    "CaseFile",
+    "RuleVersion",
+    "ReviewSample",
+    "ReviewSampleItem",
+    "ReviewScore",
+    "Scenario",
+    "TrainingExercise",
+    "TrainingAttempt",
+    "AuditLog",
+    "StoreMeta",
+    "REPORT_STATUSES",
+    "OPEN_REPORT_STATUSES",
+    "metadata",
+    "TABLES",
 ]
 
 # 受理 → 立案 → 派遣 → 处置 → 核查 → 结案 (domain.md §4.2); cancelled = 作废 (not qualifying).
 REPORT_STATUSES = ("received", "filed", "dispatched", "handling", "verifying", "closed", "cancelled")
 OPEN_REPORT_STATUSES = ("received", "filed", "dispatched", "handling", "verifying")
+
 
 class Versioned:
     """Optimistic locking on the ``version`` column (SQLAlchemy version_id_col)."""
@@ -367,6 +383,19 @@ class StoreMeta(SQLModel, table=True):
 
 metadata = SQLModel.metadata
 TABLES = [
-    Department, Officer, JudicialOffice, Report, ReportEvent, CaseFile, RuleVersion,
-    ReviewSample, ReviewSampleItem, ReviewScore, Scenario, TrainingExercise, TrainingAttempt, AuditLog, StoreMeta,
+    Department,
+    Officer,
+    JudicialOffice,
+    Report,
+    ReportEvent,
+    CaseFile,
+    RuleVersion,
+    ReviewSample,
+    ReviewSampleItem,
+    ReviewScore,
+    Scenario,
+    TrainingExercise,
+    TrainingAttempt,
+    AuditLog,
+    StoreMeta,
 ]

@@ -18,19 +18,50 @@ from workbench.errors import InputError
 from workbench.store.models import OPEN_REPORT_STATUSES, CaseFile, Report
 
 __all__ = [
-    "open_reports", "overdue_reports", "stratified_case_sample", "case_counts_by_violation_and_level",
-    "case_files_by_id", "CASE_FILE_COLUMNS", "REPORT_COLUMNS",
+    "open_reports",
+    "overdue_reports",
+    "stratified_case_sample",
+    "case_counts_by_violation_and_level",
+    "case_files_by_id",
+    "CASE_FILE_COLUMNS",
+    "REPORT_COLUMNS",
 ]
 
-REPORT_COLUMNS = ("number", "received_at", "source", "category", "severity", "lead", "assist", "coordination_level",
-                  "status", "due_at", "community", "overridden", "rules_version")
-CASE_FILE_COLUMNS = ("number", "department_code", "violation", "party_kind", "party_name_masked", "act_date",
-                     "filing_date",
-                     "decision_date", "fine_yuan", "level_applied", "procedure", "lead_officer", "rules_version")
+REPORT_COLUMNS = (
+    "number",
+    "received_at",
+    "source",
+    "category",
+    "severity",
+    "lead",
+    "assist",
+    "coordination_level",
+    "status",
+    "due_at",
+    "community",
+    "overridden",
+    "rules_version",
+)
+CASE_FILE_COLUMNS = (
+    "number",
+    "department_code",
+    "violation",
+    "party_kind",
+    "party_name_masked",
+    "act_date",
+    "filing_date",
+    "decision_date",
+    "fine_yuan",
+    "level_applied",
+    "procedure",
+    "lead_officer",
+    "rules_version",
+)
 
 
-def open_reports(session: Session, department: str | None = None, *, include_assisting: bool = False,
-                 limit: int | None = None) -> list[Report]:
+def open_reports(
+    session: Session, department: str | None = None, *, include_assisting: bool = False, limit: int | None = None
+) -> list[Report]:
     """Reports not closed or cancelled, led by ``department`` (or all), oldest deadline first.
 
     ``include_assisting`` also returns reports where the department assists
@@ -57,27 +88,41 @@ def overdue_reports(session: Session, now: dt.datetime, department: str | None =
     return list(session.execute(query).scalars())
 
 
-def case_counts_by_violation_and_level(session: Session, *, department: str | None = None,
-                                       decided_from: dt.date | None = None, decided_to: dt.date | None = None
-                                       ) -> list[tuple[str, str | None, int, int | None]]:
+def case_counts_by_violation_and_level(
+    session: Session,
+    *,
+    department: str | None = None,
+    decided_from: dt.date | None = None,
+    decided_to: dt.date | None = None,
+) -> list[tuple[str, str | None, int, int | None]]:
     """(violation, level applied, number of files, total fines in yuan), for decided files."""
-    query = select(CaseFile.violation, CaseFile.level_applied, func.count(), func.sum(CaseFile.fine_yuan)) \
-        .where(CaseFile.decision_date.is_not(None))
+    query = select(CaseFile.violation, CaseFile.level_applied, func.count(), func.sum(CaseFile.fine_yuan)).where(
+        CaseFile.decision_date.is_not(None)
+    )
     if department:
         query = query.where(CaseFile.department_code == department)
     if decided_from:
         query = query.where(CaseFile.decision_date >= decided_from)
     if decided_to:
         query = query.where(CaseFile.decision_date <= decided_to)
-    query = query.group_by(CaseFile.violation, CaseFile.level_applied).order_by(CaseFile.violation,
-                                                                                CaseFile.level_applied)
-    return [(v, lvl, int(n), None if total is None else int(total)) for v, lvl, n,
-            total in session.execute(query).all()]
+    query = query.group_by(CaseFile.violation, CaseFile.level_applied).order_by(
+        CaseFile.violation, CaseFile.level_applied
+    )
+    return [
+        (v, lvl, int(n), None if total is None else int(total)) for v, lvl, n, total in session.execute(query).all()
+    ]
 
 
-def stratified_case_sample(session: Session, size: int, seed: int, *, by: str = "department_code",
-                           decided_from: dt.date | None = None, decided_to: dt.date | None = None,
-                           department: str | None = None) -> list[tuple[int, str]]:
+def stratified_case_sample(
+    session: Session,
+    size: int,
+    seed: int,
+    *,
+    by: str = "department_code",
+    decided_from: dt.date | None = None,
+    decided_to: dt.date | None = None,
+    department: str | None = None,
+) -> list[tuple[int, str]]:
     """A reproducible stratified random sample of decided case files: [(case id, stratum)].
 
     Each stratum (value of ``by``: department_code, violation, level_applied)
@@ -88,8 +133,9 @@ def stratified_case_sample(session: Session, size: int, seed: int, *, by: str = 
     (see benchmarks/store.py for the cost on a million).
     """
     if by not in ("department_code", "violation", "level_applied", "lead_officer", "community"):
-        raise InputError("by", f"cannot stratify by {by!r}; "
-                               "use department_code, violation, level_applied, lead_officer or community")
+        raise InputError(
+            "by", f"cannot stratify by {by!r}; use department_code, violation, level_applied, lead_officer or community"
+        )
     column = getattr(CaseFile, by)
     conditions = [CaseFile.decision_date.is_not(None)]
     if decided_from:
@@ -133,7 +179,7 @@ def case_files_by_id(session: Session, ids: Iterable[int]) -> list[CaseFile]:
     ids = list(ids)
     found: dict[int, CaseFile] = {}
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         for row in session.execute(select(CaseFile).where(CaseFile.id.in_(chunk))).scalars():
             found[row.id] = row
     return [found[i] for i in ids if i in found]

@@ -19,7 +19,12 @@ from sqlmodel import select
 from workbench.errors import InputError
 from workbench.store import models, session_scope
 from workbench.training.bank import (
-    PENALTY_QUESTIONS, REPORT_QUESTIONS, Scenario, ScenarioBankError, default_scenarios_dir, scenario_from_dict,
+    PENALTY_QUESTIONS,
+    REPORT_QUESTIONS,
+    Scenario,
+    ScenarioBankError,
+    default_scenarios_dir,
+    scenario_from_dict,
     validate_scenarios,
 )
 from workbench.training.grading import Expected, expected_answers
@@ -66,11 +71,18 @@ def draft_from_case_file(number: str, url: str | None = None) -> dict:
         "title": {"zh": f"{names[0]}案例", "en": f"A {names[1].lower()} case"},
         "narrative": {
             "zh": f"{who[0]}涉嫌{names[0]}。事实: {_facts_text(case['facts'], 'zh', violation)}。(请补充情节叙述)",
-            "en": f"{who[1]} is suspected of {names[1].lower()}. Facts: {_facts_text(case['facts'], 'en', violation)}. (Add the story.)",
+            "en": f"{who[1]} is suspected of {names[1].lower()}. "
+            f"Facts: {_facts_text(case['facts'], 'en', violation)}. (Add the story.)",
         },
         "case": case,
         "questions": ["penalize", "level", "fine", "procedure", "hearing_right", "basis"],
-        "tags": {"violation": violation, "department": department, "difficulty": "medium", "articles": [], "topics": ["from_case_file"]},
+        "tags": {
+            "violation": violation,
+            "department": department,
+            "difficulty": "medium",
+            "articles": [],
+            "topics": ["from_case_file"],
+        },
     }
 
 
@@ -95,12 +107,20 @@ def draft_from_report(number: str, url: str | None = None) -> dict:
         "id": f"report-{category.replace('_', '-')}-{_short(number)}",
         "title": {"zh": f"{name[0]}事件", "en": f"A {name[1].lower()} report"},
         "narrative": {
-            "zh": f"{report['location']['community'] or '某社区'}收到{name[0]}事件报告, 影响{report['people_affected']}人。(请补充情节叙述)",
-            "en": f"A report of {name[1].lower()} comes in from {report['location']['community'] or 'a community'}, affecting {report['people_affected']} people. (Add the story.)",
+            "zh": f"{report['location']['community'] or '某社区'}收到{name[0]}事件报告, "
+            f"影响{report['people_affected']}人。(请补充情节叙述)",
+            "en": f"A report of {name[1].lower()} comes in from {report['location']['community'] or 'a community'}, "
+            f"affecting {report['people_affected']} people. (Add the story.)",
         },
         "report": report,
         "questions": list(REPORT_QUESTIONS),
-        "tags": {"category": category, "department": lead or _owner(category), "difficulty": "medium", "articles": [], "topics": ["triage", "from_report"]},
+        "tags": {
+            "category": category,
+            "department": lead or _owner(category),
+            "difficulty": "medium",
+            "articles": [],
+            "topics": ["triage", "from_report"],
+        },
     }
 
 
@@ -110,8 +130,12 @@ def preview(draft: dict, rules_dir: str | Path | None = None) -> tuple[Scenario,
     return scenario, expected_answers(scenario, _engine(rules_dir))
 
 
-def save(draft: dict, directory: str | Path | None = None, file_name: str = AUTHORED_FILE,
-         rules_dir: str | Path | None = None) -> Path:
+def save(
+    draft: dict,
+    directory: str | Path | None = None,
+    file_name: str = AUTHORED_FILE,
+    rules_dir: str | Path | None = None,
+) -> Path:
     """Append the scenario to ``directory/file_name``; the whole bank must stay clean, or nothing is kept."""
     scenario, _ = preview(draft, rules_dir)
     folder = Path(directory) if directory is not None else default_scenarios_dir()
@@ -142,10 +166,16 @@ def save(draft: dict, directory: str | Path | None = None, file_name: str = AUTH
     return path
 
 
-def stored_case_numbers(limit: int = 200, violation: str | None = None, url: str | None = None) -> list[tuple[str, str]]:
+def stored_case_numbers(
+    limit: int = 200, violation: str | None = None, url: str | None = None
+) -> list[tuple[str, str]]:
     """(number, short label) of recent case files, for the authoring picker (no personal data in the label)."""
     with session_scope(url) as s:
-        query = select(models.CaseFile.number, models.CaseFile.violation, models.CaseFile.decision_date).order_by(models.CaseFile.id.desc()).limit(limit)
+        query = (
+            select(models.CaseFile.number, models.CaseFile.violation, models.CaseFile.decision_date)
+            .order_by(models.CaseFile.id.desc())
+            .limit(limit)
+        )
         if violation:
             query = query.where(models.CaseFile.violation == violation)
         return [(n, f"{n} · {v} · {d or ''}") for n, v, d in s.exec(query)]
@@ -153,11 +183,16 @@ def stored_case_numbers(limit: int = 200, violation: str | None = None, url: str
 
 def stored_report_numbers(limit: int = 200, url: str | None = None) -> list[tuple[str, str]]:
     with session_scope(url) as s:
-        query = select(models.Report.number, models.Report.category, models.Report.received_at).order_by(models.Report.id.desc()).limit(limit)
+        query = (
+            select(models.Report.number, models.Report.category, models.Report.received_at)
+            .order_by(models.Report.id.desc())
+            .limit(limit)
+        )
         return [(n, f"{n} · {c} · {r:%Y-%m-%d}") for n, c, r in s.exec(query)]
 
 
 # -- helpers ------------------------------------------------------------------------
+
 
 def _fit_questions(draft: dict, rules_dir) -> dict:
     """Drop the penalty questions a non-penalized draft cannot answer, so a stored case always previews."""
@@ -210,4 +245,11 @@ def _facts_text(facts: dict, lang: str, violation: str) -> str:
     return ("、" if lang == "zh" else ", ").join(parts) or "—"
 
 
-__all__ = ["draft_from_case_file", "draft_from_report", "preview", "save", "stored_case_numbers", "stored_report_numbers"]
+__all__ = [
+    "draft_from_case_file",
+    "draft_from_report",
+    "preview",
+    "save",
+    "stored_case_numbers",
+    "stored_report_numbers",
+]

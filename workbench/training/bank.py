@@ -120,9 +120,17 @@ class Bank:
                 return scenario
         raise InputError("scenario", f"no scenario {scenario_id!r} in the bank {self.root}")
 
-    def select(self, *, violation: str | None = None, category: str | None = None, department: str | None = None,
-               difficulty: str | None = None, topic: str | None = None, article: str | None = None,
-               question: str | None = None) -> list[Scenario]:
+    def select(
+        self,
+        *,
+        violation: str | None = None,
+        category: str | None = None,
+        department: str | None = None,
+        difficulty: str | None = None,
+        topic: str | None = None,
+        article: str | None = None,
+        question: str | None = None,
+    ) -> list[Scenario]:
         """Scenarios carrying every given tag (an article matches by prefix: 行政处罚法 第三十条)."""
         out = []
         for s in self.scenarios:
@@ -148,7 +156,9 @@ def default_scenarios_dir() -> Path:
     return settings().scenarios()
 
 
-def load_bank(directory: str | Path | None = None, rules_dir: str | Path | None = None, check_engine: bool = True) -> Bank:
+def load_bank(
+    directory: str | Path | None = None, rules_dir: str | Path | None = None, check_engine: bool = True
+) -> Bank:
     """Every scenario of ``directory``; raises ScenarioBankError listing all problems."""
     bank, problems = read_bank(directory, rules_dir=rules_dir, check_engine=check_engine)
     if problems:
@@ -169,8 +179,9 @@ def validate_scenarios(directory: str | Path | None = None, rules_dir: str | Pat
     return read_bank(directory, rules_dir=rules_dir)[1]
 
 
-def read_bank(directory: str | Path | None = None, rules_dir: str | Path | None = None,
-              check_engine: bool = True) -> tuple[Bank, list[Problem]]:
+def read_bank(
+    directory: str | Path | None = None, rules_dir: str | Path | None = None, check_engine: bool = True
+) -> tuple[Bank, list[Problem]]:
     root = Path(directory) if directory is not None else default_scenarios_dir()
     checker = _Checker(root, _engine_or_none(rules_dir) if check_engine else None)
     bank = Bank(root=str(root))
@@ -210,6 +221,7 @@ def dump_scenarios(scenarios: Iterable[Scenario], header: str) -> str:
 
 
 # -- checking -------------------------------------------------------------------
+
 
 def _engine_or_none(rules_dir):
     try:
@@ -277,7 +289,11 @@ class _Checker:
         line = _line(node)
         for key in node:
             if key not in SCENARIO_KEYS:
-                self.err(where, _line(node, key), f"unknown key {key!r} in a scenario; allowed: {', '.join(sorted(SCENARIO_KEYS))}")
+                self.err(
+                    where,
+                    _line(node, key),
+                    f"unknown key {key!r} in a scenario; allowed: {', '.join(sorted(SCENARIO_KEYS))}",
+                )
         for key in sorted(REQUIRED_KEYS - set(node)):
             self.err(where, line, f"scenario lacks {key!r}")
         sid = node.get("id")
@@ -295,15 +311,27 @@ class _Checker:
         case = node.get("case")
         report = node.get("report")
         if "case" in node and not isinstance(case, CommentedMap):
-            self.err(where, _line(node, "case"), "case must be a mapping in the engine's case format (violation, act_date, party, ...)")
+            self.err(
+                where,
+                _line(node, "case"),
+                "case must be a mapping in the engine's case format (violation, act_date, party, ...)",
+            )
             case = None
         if "report" in node and not isinstance(report, CommentedMap):
-            self.err(where, _line(node, "report"), "report must be a mapping in the engine's report format (category, source, received_at, ...)")
+            self.err(
+                where,
+                _line(node, "report"),
+                "report must be a mapping in the engine's report format (category, source, received_at, ...)",
+            )
             report = None
         if case is None and report is None and "case" not in node and "report" not in node:
             self.err(where, line, "a scenario needs a case, a report, or both")
         if isinstance(case, CommentedMap) and "decision_date" not in case:
-            self.err(where, _line(node, "case"), "case lacks decision_date: without it the answer would change with today's date")
+            self.err(
+                where,
+                _line(node, "case"),
+                "case lacks decision_date: without it the answer would change with today's date",
+            )
         questions = self.questions(where, node, case is not None, report is not None)
         tags = self.tags(where, node, case, report)
         decision = self.run_engine(where, node, "case", case)
@@ -311,15 +339,25 @@ class _Checker:
         if decision is not None and not decision.penalize:
             not_applicable = [q for q in questions if q in PENALTY_QUESTIONS and not (q == "level" and decision.level)]
             for q in not_applicable:
-                self.err(where, _question_line(node, q),
-                         f"question {q!r} does not apply: the engine does not penalize this case "
-                         f"(reason {decision.reason}, rules {decision.rules_version}); ask penalize and basis instead")
+                self.err(
+                    where,
+                    _question_line(node, q),
+                    f"question {q!r} does not apply: the engine does not penalize this case "
+                    f"(reason {decision.reason}, rules {decision.rules_version}); ask penalize and basis instead",
+                )
         if len(self.problems) > start:
             return None
         return Scenario(
-            id=sid, title=texts["title"], narrative=texts["narrative"], questions=tuple(questions), tags=tags,
-            case=_plain(case) if case is not None else None, report=_plain(report) if report is not None else None,
-            note=str(node.get("note") or ""), path=where, line=line,
+            id=sid,
+            title=texts["title"],
+            narrative=texts["narrative"],
+            questions=tuple(questions),
+            tags=tags,
+            case=_plain(case) if case is not None else None,
+            report=_plain(report) if report is not None else None,
+            note=str(node.get("note") or ""),
+            path=where,
+            line=line,
         )
 
     def bilingual(self, where: str, node: CommentedMap, key: str) -> dict[str, str]:
@@ -334,7 +372,9 @@ class _Checker:
         for lang in ("zh", "en"):
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
-                self.err(where, _line(value, lang) if lang in value else _line(node, key), f"{key} lacks its {lang} text")
+                self.err(
+                    where, _line(value, lang) if lang in value else _line(node, key), f"{key} lacks its {lang} text"
+                )
             else:
                 out[lang] = text.strip()
         return out
@@ -344,7 +384,9 @@ class _Checker:
         if "questions" not in node:
             return []
         if not isinstance(value, CommentedSeq) or not value:
-            self.err(where, _line(node, "questions"), f"questions must be a non-empty list from: {', '.join(QUESTIONS)}")
+            self.err(
+                where, _line(node, "questions"), f"questions must be a non-empty list from: {', '.join(QUESTIONS)}"
+            )
             return []
         out = []
         for index, q in enumerate(value):
@@ -366,7 +408,11 @@ class _Checker:
         if "tags" not in node:
             return {}
         if not isinstance(value, CommentedMap):
-            self.err(where, _line(node, "tags"), "tags must be a mapping (violation, category, department, difficulty, articles, topics)")
+            self.err(
+                where,
+                _line(node, "tags"),
+                "tags must be a mapping (violation, category, department, difficulty, articles, topics)",
+            )
             return {}
         for key in value:
             if key not in TAG_KEYS:
@@ -377,25 +423,49 @@ class _Checker:
         violation = value.get("violation")
         if violation is not None:
             if book is not None and violation not in book.violations:
-                self.err(where, _line(value, "violation"), f"unknown violation code {violation!r}; known: {', '.join(sorted(book.violations))}")
+                self.err(
+                    where,
+                    _line(value, "violation"),
+                    f"unknown violation code {violation!r}; known: {', '.join(sorted(book.violations))}",
+                )
             if isinstance(case, dict) and case.get("violation") not in (None, violation):
-                self.err(where, _line(value, "violation"), f"tag violation {violation!r} differs from the case's {case.get('violation')!r}")
+                self.err(
+                    where,
+                    _line(value, "violation"),
+                    f"tag violation {violation!r} differs from the case's {case.get('violation')!r}",
+                )
         elif isinstance(case, dict):
             self.err(where, _line(node, "tags"), "tags lack 'violation' (the case's violation code)")
         category = value.get("category")
         if category is not None:
             if book is not None and book.category(category) is None:
-                self.err(where, _line(value, "category"), f"unknown event category {category!r}; known: {', '.join(r.category for r in book.ownership)}")
+                self.err(
+                    where,
+                    _line(value, "category"),
+                    f"unknown event category {category!r}; known: {', '.join(r.category for r in book.ownership)}",
+                )
             if isinstance(report, dict) and report.get("category") not in (None, category):
-                self.err(where, _line(value, "category"), f"tag category {category!r} differs from the report's {report.get('category')!r}")
+                self.err(
+                    where,
+                    _line(value, "category"),
+                    f"tag category {category!r} differs from the report's {report.get('category')!r}",
+                )
         elif isinstance(report, dict):
             self.err(where, _line(node, "tags"), "tags lack 'category' (the report's event category)")
         department = value.get("department")
         if department is not None and book is not None and book.departments and department not in book.departments:
-            self.err(where, _line(value, "department"), f"unknown department code {department!r}; known: {', '.join(sorted(book.departments))}")
+            self.err(
+                where,
+                _line(value, "department"),
+                f"unknown department code {department!r}; known: {', '.join(sorted(book.departments))}",
+            )
         difficulty = value.get("difficulty", "medium")
         if difficulty not in DIFFICULTIES:
-            self.err(where, _line(value, "difficulty"), f"difficulty must be one of {', '.join(DIFFICULTIES)}, not {difficulty!r}")
+            self.err(
+                where,
+                _line(value, "difficulty"),
+                f"difficulty must be one of {', '.join(DIFFICULTIES)}, not {difficulty!r}",
+            )
         for key in ("articles", "topics"):
             items = value.get(key, [])
             if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
@@ -403,7 +473,11 @@ class _Checker:
         articles = value.get("articles") or []
         for index, article in enumerate(articles if isinstance(articles, list) else []):
             if isinstance(article, str) and not ARTICLE.search(article):
-                self.err(where, _line(articles, index), f"article {article!r} should read like '行政处罚法 第三十条' (law, space, 第…条)")
+                self.err(
+                    where,
+                    _line(articles, index),
+                    f"article {article!r} should read like '行政处罚法 第三十条' (law, space, 第…条)",
+                )
         return {k: _plain(v) for k, v in value.items() if k in TAG_KEYS} | {"difficulty": difficulty}
 
     def run_engine(self, where: str, node: CommentedMap, key: str, value):
@@ -414,9 +488,17 @@ class _Checker:
                 return self.engine.decide(_plain(value))
             return self.engine.classify(_plain(value))
         except InputError as exc:
-            self.err(where, _field_line(value, exc.field, _line(node, key)), f"{key}.{exc.field}: {str(exc).split(': ', 1)[-1]}")
+            self.err(
+                where,
+                _field_line(value, exc.field, _line(node, key)),
+                f"{key}.{exc.field}: {str(exc).split(': ', 1)[-1]}",
+            )
         except RuleBookError as exc:
-            self.err(where, _line(node, key), f"the rules cannot decide this {key}: {exc.problems[0] if exc.problems else exc}")
+            self.err(
+                where,
+                _line(node, key),
+                f"the rules cannot decide this {key}: {exc.problems[0] if exc.problems else exc}",
+            )
         return None
 
 
@@ -445,4 +527,3 @@ def _question_line(node: CommentedMap, question: str) -> int:
 
 def _bad_date_line(path: Path) -> int:
     return bad_date_line(path.read_text(encoding="utf-8"))[0]
-

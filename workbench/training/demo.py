@@ -34,20 +34,60 @@ from workbench.training.grading import SEVERITIES, expected_answers, rulebook_ar
 DEMO_TRAINER = "demo-trainer"
 EXERCISES = [
     # (name, topics or violations to draw from, days before today it was taken, skill bonus)
-    ("一专多能 第一期：总则与裁量 · Unit 1: general provisions and benchmarks",
-     ["minor_under_14", "minor_14_to_18", "limited_capacity", "no_capacity", "first_offence_exempt", "art32_mitigation",
-      "limitation_2y", "limitation_continuing", "benchmark", "summary_procedure"], 28, 0.0),
-    ("一专多能 第二期：程序与分拨 · Unit 2: procedure and triage",
-     ["hearing", "legal_review", "triage", "art37", "limitation_5y", "limitation_police", "no_fault", "minor_corrected_no_harm",
-      "benchmark", "boundary"], 7, 0.12),
+    (
+        "一专多能 第一期：总则与裁量 · Unit 1: general provisions and benchmarks",
+        [
+            "minor_under_14",
+            "minor_14_to_18",
+            "limited_capacity",
+            "no_capacity",
+            "first_offence_exempt",
+            "art32_mitigation",
+            "limitation_2y",
+            "limitation_continuing",
+            "benchmark",
+            "summary_procedure",
+        ],
+        28,
+        0.0,
+    ),
+    (
+        "一专多能 第二期：程序与分拨 · Unit 2: procedure and triage",
+        [
+            "hearing",
+            "legal_review",
+            "triage",
+            "art37",
+            "limitation_5y",
+            "limitation_police",
+            "no_fault",
+            "minor_corrected_no_harm",
+            "benchmark",
+            "boundary",
+        ],
+        7,
+        0.12,
+    ),
 ]
 # The exercise left open for the demo county's officers, and its mix: (kind, difficulty, how many).
 OPEN_EXERCISE = "一专多能 第三期：综合练习 · Unit 3: mixed practice"
-OPEN_MIX = [("case", "easy", 2), ("case", "medium", 3), ("case", "hard", 1), ("report", "easy", 1), ("report", "medium", 1)]
+OPEN_MIX = [
+    ("case", "easy", 2),
+    ("case", "medium", 3),
+    ("case", "hard", 1),
+    ("report", "easy", 1),
+    ("report", "medium", 1),
+]
 
 
-def build_demo(url: str | None = None, officers: int = 24, seed: int = 20251127, bank: Bank | None = None,
-               engine=None, today: dt.date | None = None) -> dict[str, Any]:
+def build_demo(
+    url: str | None = None,
+    officers: int = 24,
+    seed: int = 20251127,
+    bank: Bank | None = None,
+    engine=None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
     """Create the demo exercises and attempts unless they exist; returns what was made."""
     from workbench.engine import get_engine
 
@@ -57,10 +97,17 @@ def build_demo(url: str | None = None, officers: int = 24, seed: int = 20251127,
     rng = random.Random(seed)
     cohort = f"{today.year}-演示"
     with session_scope(url) as s:
-        made_before = {e.name: list(e.scenario_codes or []) for e in
-                       s.exec(select(models.TrainingExercise).where(models.TrainingExercise.created_by == DEMO_TRAINER))}
-        rows = list(s.exec(select(models.Officer).where(models.Officer.active == True)  # noqa: E712
-                           .order_by(models.Officer.department_code, models.Officer.number)))
+        made_before = {
+            e.name: list(e.scenario_codes or [])
+            for e in s.exec(select(models.TrainingExercise).where(models.TrainingExercise.created_by == DEMO_TRAINER))
+        }
+        rows = list(
+            s.exec(
+                select(models.Officer)
+                .where(models.Officer.active == True)  # noqa: E712
+                .order_by(models.Officer.department_code, models.Officer.number)
+            )
+        )
     unit = _unit(rows, officers)
     if not unit:
         return {"exercises": 0, "attempts": 0, "open": 0, "skipped": True}
@@ -70,16 +117,27 @@ def build_demo(url: str | None = None, officers: int = 24, seed: int = 20251127,
     if OPEN_EXERCISE not in made_before:
         used = {code for codes in made_before.values() for code in codes}
         codes = _mix(bank, random.Random(f"{seed}:open"), used)
-        exercises.create_exercise(OPEN_EXERCISE, codes, DEMO_TRAINER, cohort=cohort, time_limit_minutes=60,
-                                  order="fixed", feedback="each", status="open", bank=bank, url=url)
+        exercises.create_exercise(
+            OPEN_EXERCISE,
+            codes,
+            DEMO_TRAINER,
+            cohort=cohort,
+            time_limit_minutes=60,
+            order="fixed",
+            feedback="each",
+            status="open",
+            bank=bank,
+            url=url,
+        )
         made["exercises"] += 1
         made["open"] += 1
     made["skipped"] = made["exercises"] == 0
     return made
 
 
-def _history(url, unit: list, rng: random.Random, bank: Bank, engine, today: dt.date, cohort: str,
-             made: dict[str, Any]) -> dict[str, list[str]]:
+def _history(
+    url, unit: list, rng: random.Random, bank: Bank, engine, today: dt.date, cohort: str, made: dict[str, Any]
+) -> dict[str, list[str]]:
     """The two past exercises, taken by ``unit`` and closed; returns their scenario codes by name."""
     skill = {o.number: rng.uniform(0.45, 0.9) for o in unit}
     articles = rulebook_articles(engine.rulebook)
@@ -89,8 +147,18 @@ def _history(url, unit: list, rng: random.Random, bank: Bank, engine, today: dt.
         codes = _pick(bank, topics, rng, 10)
         names[name] = codes
         when = dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(9, 0))
-        exercise = exercises.create_exercise(name, codes, DEMO_TRAINER, cohort=cohort, time_limit_minutes=60,
-                                             order="shuffled", feedback="each", status="open", bank=bank, url=url)
+        exercise = exercises.create_exercise(
+            name,
+            codes,
+            DEMO_TRAINER,
+            cohort=cohort,
+            time_limit_minutes=60,
+            order="shuffled",
+            feedback="each",
+            status="open",
+            bank=bank,
+            url=url,
+        )
         made["exercises"] += 1
         for index, officer in enumerate(unit):
             start = when + dt.timedelta(minutes=7 * index)
@@ -100,8 +168,10 @@ def _history(url, unit: list, rng: random.Random, bank: Bank, engine, today: dt.
                 expected = expected_answers(scenario, engine)
                 domain = scenario.violation or scenario.category
                 p = min(0.97, skill[officer.number] + bonus + (0.1 if domain in (officer.domains or []) else 0.0))
-                answers = {q: (_right(q, v) if rng.random() < p else _wrong(q, v, rng, articles, departments))
-                           for q, v in expected.answers.items()}
+                answers = {
+                    q: (_right(q, v) if rng.random() < p else _wrong(q, v, rng, articles, departments))
+                    for q, v in expected.answers.items()
+                }
                 session.submit(code, answers, now=start + dt.timedelta(minutes=3 * (step + 1)))
                 made["attempts"] += 1
         exercises.set_status(exercise.id, "closed", DEMO_TRAINER, url=url)
@@ -109,12 +179,22 @@ def _history(url, unit: list, rng: random.Random, bank: Bank, engine, today: dt.
 
 
 def _mix(bank: Bank, rng: random.Random, used: set[str]) -> list[str]:
-    """Scenarios for the open exercise, by ``OPEN_MIX``: new ones first, one violation or category at most once where possible."""
+    """Scenarios for the open exercise, by ``OPEN_MIX``: new ones first, one violation or category at most once
+    where possible."""
     chosen: list[str] = []
     seen: set[str] = set()
     for kind, difficulty, count in OPEN_MIX:
-        pool = sorted((s for s in bank if (s.report if kind == "report" else s.case) and not (s.case and s.report)
-                       and s.difficulty == difficulty and s.id not in chosen), key=lambda s: s.id)
+        pool = sorted(
+            (
+                s
+                for s in bank
+                if (s.report if kind == "report" else s.case)
+                and not (s.case and s.report)
+                and s.difficulty == difficulty
+                and s.id not in chosen
+            ),
+            key=lambda s: s.id,
+        )
         rng.shuffle(pool)
         for _ in range(min(count, len(pool))):
             # fresh (not in the past exercises) and a new subject first, then whatever is left
@@ -126,10 +206,16 @@ def _mix(bank: Bank, rng: random.Random, used: set[str]) -> list[str]:
 
 
 def example_officer(url: str | None = None) -> str | None:
-    """An officer number a trainee can type in this database: the first of the unit the demo trains (None without officers)."""
+    """An officer number a trainee can type in this database: the first of the unit the demo trains
+    (None without officers)."""
     with session_scope(url) as s:
-        rows = list(s.exec(select(models.Officer).where(models.Officer.active == True)  # noqa: E712
-                           .order_by(models.Officer.department_code, models.Officer.number)))
+        rows = list(
+            s.exec(
+                select(models.Officer)
+                .where(models.Officer.active == True)  # noqa: E712
+                .order_by(models.Officer.department_code, models.Officer.number)
+            )
+        )
     unit = _unit(rows, 1)
     return unit[0].number if unit else None
 

@@ -67,7 +67,10 @@ class ExerciseClosedError(WorkbenchError):
 
 # -- trainer side ---------------------------------------------------------------
 
-def assemble(bank: Bank, *, codes: list[str] | None = None, count: int | None = None, seed: int = 0, **tags: Any) -> list[str]:
+
+def assemble(
+    bank: Bank, *, codes: list[str] | None = None, count: int | None = None, seed: int = 0, **tags: Any
+) -> list[str]:
     """Scenario codes by hand (``codes``, kept in that order) or by tag (see ``Bank.select``).
 
     By tag, ``count`` picks that many at random (seeded, so the trainer sees
@@ -87,9 +90,19 @@ def assemble(bank: Bank, *, codes: list[str] | None = None, count: int | None = 
     return picked
 
 
-def create_exercise(name: str, scenario_codes: list[str], created_by: str, *, cohort: str | None = None,
-                    time_limit_minutes: int | None = None, order: str = "fixed", feedback: str = "each",
-                    status: str = "draft", bank: Bank | None = None, url: str | None = None) -> Exercise:
+def create_exercise(
+    name: str,
+    scenario_codes: list[str],
+    created_by: str,
+    *,
+    cohort: str | None = None,
+    time_limit_minutes: int | None = None,
+    order: str = "fixed",
+    feedback: str = "each",
+    status: str = "draft",
+    bank: Bank | None = None,
+    url: str | None = None,
+) -> Exercise:
     if not name or not name.strip():
         raise InputError("name", "give the exercise a name")
     if not scenario_codes:
@@ -109,9 +122,16 @@ def create_exercise(name: str, scenario_codes: list[str], created_by: str, *, co
     _ensure(url)
     with session_scope(url) as s:
         row = models.TrainingExercise(
-            name=name.strip(), cohort=cohort or None, scenario_codes=list(scenario_codes), created_by=created_by,
-            created_at=now, status=status, opens_at=now if status == "open" else None,
-            time_limit_minutes=time_limit_minutes, scenario_order=order, feedback=feedback,
+            name=name.strip(),
+            cohort=cohort or None,
+            scenario_codes=list(scenario_codes),
+            created_by=created_by,
+            created_at=now,
+            status=status,
+            opens_at=now if status == "open" else None,
+            time_limit_minutes=time_limit_minutes,
+            scenario_order=order,
+            feedback=feedback,
         )
         create_record(s, row, created_by)
         settings = {"time_limit_minutes": time_limit_minutes, "scenario_order": order, "feedback": feedback}
@@ -120,7 +140,9 @@ def create_exercise(name: str, scenario_codes: list[str], created_by: str, *, co
     return get_exercise(exercise_id, url=url)
 
 
-def set_status(exercise_id: int, status: str, who: str, expected_version: int | None = None, url: str | None = None) -> Exercise:
+def set_status(
+    exercise_id: int, status: str, who: str, expected_version: int | None = None, url: str | None = None
+) -> Exercise:
     """Open or close an exercise (draft → open → closed; a closed one may be reopened).
 
     ``expected_version`` is the version the trainer saw: if another trainer
@@ -135,7 +157,9 @@ def set_status(exercise_id: int, status: str, who: str, expected_version: int | 
     elif status == "closed":
         changes["closes_at"] = now
     with session_scope(url) as s:
-        update_record(s, models.TrainingExercise, exercise_id, expected_version, changes, who, action=f"status:{status}")
+        update_record(
+            s, models.TrainingExercise, exercise_id, expected_version, changes, who, action=f"status:{status}"
+        )
     return get_exercise(exercise_id, url=url)
 
 
@@ -158,6 +182,7 @@ def list_exercises(status: str | None = None, url: str | None = None) -> list[Ex
 
 
 # -- trainee side ---------------------------------------------------------------
+
 
 @dataclass
 class TraineeSession:
@@ -203,7 +228,10 @@ class TraineeSession:
         if scenario_id in self.results:
             raise InputError("scenario", f"{scenario_id!r} has already been answered")
         if self.time_up(now):
-            raise ExerciseClosedError(f"time is up for exercise {self.exercise.name!r} ({self.exercise.time_limit_minutes} min); your answers so far are kept")
+            raise ExerciseClosedError(
+                f"time is up for exercise {self.exercise.name!r} ({self.exercise.time_limit_minutes} min); "
+                "your answers so far are kept"
+            )
         current = get_exercise(self.exercise.id, url=self.url)
         if current.status != "open":
             raise ExerciseClosedError(f"exercise {current.name!r} is {current.status}; ask the trainer to open it")
@@ -211,13 +239,28 @@ class TraineeSession:
         expected = expected_answers(scenario, self.engine)
         result = grade(scenario, answers, expected=expected)
         with session_scope(self.url) as s:
-            create_record(s, models.TrainingAttempt(
-                exercise_id=self.exercise.id, scenario_code=scenario_id, trainee=self.officer_number,
-                cohort=self.exercise.cohort, answers=_jsonable(answers),
-                expected={"answers": expected.answers, "basis": expected.basis, "trace": result.feedback()["trace"]},
-                grades={r.question: r.to_dict() for r in result.results}, score=round(result.score, 4),
-                rules_version=expected.rules_version, started_at=self.started_at, submitted_at=now,
-            ), self.officer_number, action="answer")
+            create_record(
+                s,
+                models.TrainingAttempt(
+                    exercise_id=self.exercise.id,
+                    scenario_code=scenario_id,
+                    trainee=self.officer_number,
+                    cohort=self.exercise.cohort,
+                    answers=_jsonable(answers),
+                    expected={
+                        "answers": expected.answers,
+                        "basis": expected.basis,
+                        "trace": result.feedback()["trace"],
+                    },
+                    grades={r.question: r.to_dict() for r in result.results},
+                    score=round(result.score, 4),
+                    rules_version=expected.rules_version,
+                    started_at=self.started_at,
+                    submitted_at=now,
+                ),
+                self.officer_number,
+                action="answer",
+            )
         self.results[scenario_id] = result
         return result
 
@@ -227,8 +270,15 @@ class TraineeSession:
         return sum(r.score for r in self.results.values()) / len(self.codes)
 
 
-def start(exercise_id: int, officer_number: str, *, bank: Bank | None = None, url: str | None = None,
-          engine=None, now: dt.datetime | None = None) -> TraineeSession:
+def start(
+    exercise_id: int,
+    officer_number: str,
+    *,
+    bank: Bank | None = None,
+    url: str | None = None,
+    engine=None,
+    now: dt.datetime | None = None,
+) -> TraineeSession:
     """Begin (or resume) an exercise for an officer; earlier answers are picked up from the store."""
     officer_number = (officer_number or "").strip()
     if not officer_number:
@@ -238,13 +288,23 @@ def start(exercise_id: int, officer_number: str, *, bank: Bank | None = None, ur
         raise ExerciseClosedError(f"exercise {exercise.name!r} is {exercise.status}; ask the trainer to open it")
     with session_scope(url) as s:
         officers = s.exec(sm_select(models.Officer.number).limit(1)).first()
-        if officers is not None and s.exec(sm_select(models.Officer).where(models.Officer.number == officer_number)).first() is None:
+        if (
+            officers is not None
+            and s.exec(sm_select(models.Officer).where(models.Officer.number == officer_number)).first() is None
+        ):
             raise InputError("officer", f"no officer with number {officer_number!r}")
-        earlier = list(s.exec(sm_select(models.TrainingAttempt).where(
-            models.TrainingAttempt.exercise_id == exercise_id, models.TrainingAttempt.trainee == officer_number)))
+        earlier = list(
+            s.exec(
+                sm_select(models.TrainingAttempt).where(
+                    models.TrainingAttempt.exercise_id == exercise_id, models.TrainingAttempt.trainee == officer_number
+                )
+            )
+        )
     bank = bank or load_bank()
     started = min((a.started_at for a in earlier if a.started_at), default=now or _now())
-    session = TraineeSession(exercise, officer_number, bank, started, exercise.order_for(officer_number), url=url, engine=engine)
+    session = TraineeSession(
+        exercise, officer_number, bank, started, exercise.order_for(officer_number), url=url, engine=engine
+    )
     for attempt in earlier:
         if attempt.scenario_code in session.codes and attempt.scenario_code not in session.results:
             session.results[attempt.scenario_code] = stored_result(attempt)
@@ -254,9 +314,16 @@ def start(exercise_id: int, officer_number: str, *, bank: Bank | None = None, ur
 def stored_result(attempt: models.TrainingAttempt) -> ScenarioResult:
     """The graded result as it was stored (the engine's answer at grading time, not today's)."""
     stored = attempt.expected or {}
-    expected = Expected(attempt.scenario_code, dict(stored.get("answers") or {}),
-                        {"basis": stored.get("basis") or [], "trace": stored.get("trace") or []}, None, attempt.rules_version or "")
-    results = [QuestionResult(**{k: v for k, v in g.items() if k in _QR_FIELDS}) for g in (attempt.grades or {}).values()]
+    expected = Expected(
+        attempt.scenario_code,
+        dict(stored.get("answers") or {}),
+        {"basis": stored.get("basis") or [], "trace": stored.get("trace") or []},
+        None,
+        attempt.rules_version or "",
+    )
+    results = [
+        QuestionResult(**{k: v for k, v in g.items() if k in _QR_FIELDS}) for g in (attempt.grades or {}).values()
+    ]
     return ScenarioResult(attempt.scenario_code, results, expected)
 
 
@@ -265,12 +332,22 @@ _QR_FIELDS = {"question", "score", "given", "expected", "articles", "missed_arti
 
 # -- helpers ----------------------------------------------------------------------
 
+
 def _exercise(row: models.TrainingExercise) -> Exercise:
     return Exercise(
-        id=row.id, name=row.name, scenario_codes=list(row.scenario_codes or []), created_by=row.created_by,
-        created_at=row.created_at, status=row.status, cohort=row.cohort,
-        time_limit_minutes=row.time_limit_minutes, order=row.scenario_order or "fixed",
-        feedback=row.feedback or "each", opens_at=row.opens_at, closes_at=row.closes_at, version=row.version,
+        id=row.id,
+        name=row.name,
+        scenario_codes=list(row.scenario_codes or []),
+        created_by=row.created_by,
+        created_at=row.created_at,
+        status=row.status,
+        cohort=row.cohort,
+        time_limit_minutes=row.time_limit_minutes,
+        order=row.scenario_order or "fixed",
+        feedback=row.feedback or "each",
+        opens_at=row.opens_at,
+        closes_at=row.closes_at,
+        version=row.version,
     )
 
 
@@ -280,11 +357,15 @@ def _ensure(url: str | None) -> None:
     key = (str(engine.url), id(engine))
     if key not in _ready:
         if not inspect(engine).has_table("training_exercise"):
-            raise WorkbenchError(f"the database {engine.url.render_as_string(hide_password=True)} has no training tables; "
-                                 "run `workbench init` (or `workbench init --demo`) first")
+            raise WorkbenchError(
+                f"the database {engine.url.render_as_string(hide_password=True)} has no training tables; "
+                "run `workbench init` (or `workbench init --demo`) first"
+            )
         if "scenario_order" not in {c["name"] for c in inspect(engine).get_columns("training_exercise")}:
-            raise WorkbenchError(f"the database {engine.url.render_as_string(hide_password=True)} is at an older schema "
-                                 "(training_exercise has no settings columns); run `workbench init` to upgrade it")
+            raise WorkbenchError(
+                f"the database {engine.url.render_as_string(hide_password=True)} is at an older schema "
+                "(training_exercise has no settings columns); run `workbench init` to upgrade it"
+            )
         _ready.add(key)
 
 

@@ -80,9 +80,9 @@ class QuestionResult:
     score: float
     given: Any
     expected: Any
-    articles: list[str] = field(default_factory=list)      # articles the answer rests on (engine side)
+    articles: list[str] = field(default_factory=list)  # articles the answer rests on (engine side)
     missed_articles: list[str] = field(default_factory=list)  # basis question: the engine's, not chosen
-    wrong_articles: list[str] = field(default_factory=list)   # basis question: chosen, not the engine's
+    wrong_articles: list[str] = field(default_factory=list)  # basis question: chosen, not the engine's
     note: str = ""
 
     @property
@@ -90,9 +90,16 @@ class QuestionResult:
         return self.score >= 0.999
 
     def to_dict(self) -> dict:
-        return {"question": self.question, "score": round(self.score, 4), "given": self.given, "expected": self.expected,
-                "articles": self.articles, "missed_articles": self.missed_articles, "wrong_articles": self.wrong_articles,
-                "note": self.note}
+        return {
+            "question": self.question,
+            "score": round(self.score, 4),
+            "given": self.given,
+            "expected": self.expected,
+            "articles": self.articles,
+            "missed_articles": self.missed_articles,
+            "wrong_articles": self.wrong_articles,
+            "note": self.note,
+        }
 
 
 @dataclass
@@ -112,7 +119,9 @@ class ScenarioResult:
             "score": round(self.score, 4),
             "questions": [r.to_dict() for r in self.results],
             "basis": self.expected.basis,
-            "trace": [{"rule": t.get("rule"), "why": t.get("why"), "basis": t.get("basis", "")} for t in self.expected.trace],
+            "trace": [
+                {"rule": t.get("rule"), "why": t.get("why"), "basis": t.get("basis", "")} for t in self.expected.trace
+            ],
             "rules_version": self.expected.rules_version,
         }
 
@@ -177,10 +186,18 @@ def _question_articles(question: str, expected: Expected, book) -> list[str]:
     trace = (source or {}).get("trace", [])
     found = articles_of([t.get("basis", "") for t in trace if str(t.get("rule", "")).startswith(prefixes)])
     if question in ("level", "fine") or (question == "penalize" and not found):
-        # no bar: the penalty (or the benchmark's exemption) rests on the benchmark row and the violation's penalty article
+        # no bar: the penalty (or the benchmark's exemption) rests on the benchmark row and the violation's
+        # penalty article
         violation = book.violations.get((expected.decision or {}).get("violation"))
-        rows = [t.get("basis", "") for t in trace if str(t.get("rule", "")).startswith("discretion/")] if question == "penalize" else []
-        found = [*found, *[a for a in articles_of([*rows, violation.penalty_basis if violation else ""]) if a not in found]]
+        rows = (
+            [t.get("basis", "") for t in trace if str(t.get("rule", "")).startswith("discretion/")]
+            if question == "penalize"
+            else []
+        )
+        found = [
+            *found,
+            *[a for a in articles_of([*rows, violation.penalty_basis if violation else ""]) if a not in found],
+        ]
     if not found and sets:
         found = articles_of([row.basis for stage in book.stages for row in stage.rows if sets in row.set])
     if not found:
@@ -285,7 +302,11 @@ def describe(question: str, value: Any, lang: str = "zh") -> str:
     if question == "procedure" and value in PROCEDURE_NAMES:
         return f"{PROCEDURE_NAMES[value][index]} ({value})"
     if question == "fine" and isinstance(value, dict):
-        return f"{value.get('min')} – {value.get('max')} 元" if lang == "zh" else f"{value.get('min')} – {value.get('max')} yuan"
+        return (
+            f"{value.get('min')} – {value.get('max')} 元"
+            if lang == "zh"
+            else f"{value.get('min')} – {value.get('max')} yuan"
+        )
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if isinstance(value, (list, tuple)):
@@ -294,6 +315,7 @@ def describe(question: str, value: Any, lang: str = "zh") -> str:
 
 
 # -- graders --------------------------------------------------------------------
+
 
 def _exact(result: QuestionResult, given: Any, want: Any) -> None:
     result.score = 1.0 if given == want else 0.0
@@ -314,6 +336,7 @@ def _ordinal(scale: tuple) -> Any:
             result.note = "one step away: half credit"
         else:
             result.score = 0.0
+
     return grade_
 
 
@@ -431,12 +454,27 @@ def changed_answers(bank, before_engine, after_engine) -> list[dict]:
         try:
             after = expected_answers(scenario, after_engine).answers
         except WorkbenchError as exc:
-            out.append({"scenario": scenario.id, "question": None, "before": None, "after": str(exc),
-                        "before_version": before_engine.version, "after_version": after_engine.version})
+            out.append(
+                {
+                    "scenario": scenario.id,
+                    "question": None,
+                    "before": None,
+                    "after": str(exc),
+                    "before_version": before_engine.version,
+                    "after_version": after_engine.version,
+                }
+            )
             continue
         for question in scenario.questions:
             if before.get(question) != after.get(question):
-                out.append({"scenario": scenario.id, "question": question, "before": before.get(question),
-                            "after": after.get(question), "before_version": before_engine.version,
-                            "after_version": after_engine.version})
+                out.append(
+                    {
+                        "scenario": scenario.id,
+                        "question": question,
+                        "before": before.get(question),
+                        "after": after.get(question),
+                        "before_version": before_engine.version,
+                        "after_version": after_engine.version,
+                    }
+                )
     return out

@@ -35,8 +35,9 @@ class Attempt:
     submitted_at: dt.datetime | None
 
 
-def attempts(*, exercise_id: int | None = None, trainee: str | None = None, cohort: str | None = None,
-             url: str | None = None) -> list[Attempt]:
+def attempts(
+    *, exercise_id: int | None = None, trainee: str | None = None, cohort: str | None = None, url: str | None = None
+) -> list[Attempt]:
     with session_scope(url) as s:
         query = select(models.TrainingAttempt).order_by(models.TrainingAttempt.submitted_at, models.TrainingAttempt.id)
         if exercise_id is not None:
@@ -45,8 +46,19 @@ def attempts(*, exercise_id: int | None = None, trainee: str | None = None, coho
             query = query.where(models.TrainingAttempt.trainee == trainee)
         if cohort:
             query = query.where(models.TrainingAttempt.cohort == cohort)
-        return [Attempt(a.exercise_id, a.scenario_code, a.trainee, a.cohort, float(a.score or 0), dict(a.grades or {}),
-                        a.rules_version, a.submitted_at) for a in s.exec(query)]
+        return [
+            Attempt(
+                a.exercise_id,
+                a.scenario_code,
+                a.trainee,
+                a.cohort,
+                float(a.score or 0),
+                dict(a.grades or {}),
+                a.rules_version,
+                a.submitted_at,
+            )
+            for a in s.exec(query)
+        ]
 
 
 def by_trainee(rows: Iterable[Attempt]) -> list[dict]:
@@ -58,13 +70,15 @@ def by_trainee(rows: Iterable[Attempt]) -> list[dict]:
     for trainee, items in sorted(groups.items()):
         per_question = _question_means(items)
         weakest = min(per_question.items(), key=lambda kv: kv[1])[0] if per_question else None
-        out.append({
-            "trainee": trainee,
-            "scenarios": len(items),
-            "score": round(sum(a.score for a in items) / len(items), 4),
-            "weakest_question": weakest,
-            "last": max((a.submitted_at for a in items if a.submitted_at), default=None),
-        })
+        out.append(
+            {
+                "trainee": trainee,
+                "scenarios": len(items),
+                "score": round(sum(a.score for a in items) / len(items), 4),
+                "weakest_question": weakest,
+                "last": max((a.submitted_at for a in items if a.submitted_at), default=None),
+            }
+        )
     return out
 
 
@@ -92,9 +106,18 @@ def most_missed_questions(rows: Iterable[Attempt], limit: int = 20) -> list[dict
         if not missed:
             continue
         names = QUESTION_NAMES.get(question, (question, question))
-        out.append({"scenario": scenario, "question": question, "question_zh": names[0], "question_en": names[1],
-                    "answers": len(scores), "missed": missed, "miss_rate": round(missed / len(scores), 4),
-                    "mean_score": round(sum(scores) / len(scores), 4)})
+        out.append(
+            {
+                "scenario": scenario,
+                "question": question,
+                "question_zh": names[0],
+                "question_en": names[1],
+                "answers": len(scores),
+                "missed": missed,
+                "miss_rate": round(missed / len(scores), 4),
+                "mean_score": round(sum(scores) / len(scores), 4),
+            }
+        )
     out.sort(key=lambda r: (-r["miss_rate"], -r["missed"], r["scenario"], r["question"]))
     return out[:limit]
 
@@ -102,8 +125,15 @@ def most_missed_questions(rows: Iterable[Attempt], limit: int = 20) -> list[dict
 def question_types(rows: Iterable[Attempt]) -> list[dict]:
     """Mean score per question type (severity, level, fine, ...), weakest first."""
     means = _question_means(list(rows))
-    return [{"question": q, "question_zh": QUESTION_NAMES[q][0], "question_en": QUESTION_NAMES[q][1], "mean_score": round(m, 4)}
-            for q, m in sorted(means.items(), key=lambda kv: kv[1])]
+    return [
+        {
+            "question": q,
+            "question_zh": QUESTION_NAMES[q][0],
+            "question_en": QUESTION_NAMES[q][1],
+            "mean_score": round(m, 4),
+        }
+        for q, m in sorted(means.items(), key=lambda kv: kv[1])
+    ]
 
 
 def most_misapplied_articles(rows: Iterable[Attempt], limit: int = 20) -> list[dict]:
@@ -126,9 +156,16 @@ def most_misapplied_articles(rows: Iterable[Attempt], limit: int = 20) -> list[d
                 if lost > 0:
                     for article in grade.get("articles") or []:
                         table[article]["lost_credit"] += lost
-    out = [{"article": article, "missed": int(v["missed"]), "wrongly_cited": int(v["wrongly_cited"]),
-            "lost_credit": round(v["lost_credit"], 2), "total": round(v["missed"] + v["wrongly_cited"] + v["lost_credit"], 2)}
-           for article, v in table.items()]
+    out = [
+        {
+            "article": article,
+            "missed": int(v["missed"]),
+            "wrongly_cited": int(v["wrongly_cited"]),
+            "lost_credit": round(v["lost_credit"], 2),
+            "total": round(v["missed"] + v["wrongly_cited"] + v["lost_credit"], 2),
+        }
+        for article, v in table.items()
+    ]
     out.sort(key=lambda r: (-r["total"], r["article"]))
     return out[:limit]
 
@@ -139,8 +176,10 @@ def progress(rows: Iterable[Attempt]) -> list[dict]:
     for a in rows:
         if a.submitted_at:
             groups[(a.trainee, a.submitted_at.date())].append(a.score)
-    return [{"trainee": t, "day": d.isoformat(), "scenarios": len(s), "score": round(sum(s) / len(s), 4)}
-            for (t, d), s in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
+    return [
+        {"trainee": t, "day": d.isoformat(), "scenarios": len(s), "score": round(sum(s) / len(s), 4)}
+        for (t, d), s in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+    ]
 
 
 def daily_means(rows: Iterable[Attempt]) -> list[dict]:
@@ -149,11 +188,14 @@ def daily_means(rows: Iterable[Attempt]) -> list[dict]:
     for a in rows:
         if a.submitted_at:
             groups[a.submitted_at.date()].append(a.score)
-    return [{"day": d.isoformat(), "answers": len(s), "score": round(sum(s) / len(s), 4)} for d, s in sorted(groups.items())]
+    return [
+        {"day": d.isoformat(), "answers": len(s), "score": round(sum(s) / len(s), 4)} for d, s in sorted(groups.items())
+    ]
 
 
-def competence_matrix(*, department: str | None = None, bank: Bank | None = None, url: str | None = None,
-                      domains: list[str] | None = None) -> dict:
+def competence_matrix(
+    *, department: str | None = None, bank: Bank | None = None, url: str | None = None, domains: list[str] | None = None
+) -> dict:
     """Officers × domains, with who backs up whom (A/B posts).
 
     A cell is competent when the officer's mean score on that domain's
@@ -192,7 +234,11 @@ def competence_matrix(*, department: str | None = None, bank: Bank | None = None
             trained = domain in (officer.domains or [])
             mean = sum(got) / len(got) if got else None
             competent = mean >= COMPETENT_SCORE if mean is not None else trained
-            out[domain] = {"trained": trained, "score": round(mean, 4) if mean is not None else None, "competent": competent}
+            out[domain] = {
+                "trained": trained,
+                "score": round(mean, 4) if mean is not None else None,
+                "competent": competent,
+            }
         return out
 
     cells = {number: cell(o) for number, o in partners.items()}
@@ -201,8 +247,17 @@ def competence_matrix(*, department: str | None = None, bank: Bank | None = None
         mine = cells[o.number]
         partner = cells.get(o.ab_partner) if o.ab_partner else None
         no_backup = [d for d in domains if mine[d]["competent"] and not (partner and partner[d]["competent"])]
-        rows.append({"officer": o.number, "name": o.name_masked, "department": o.department_code, "ab_partner": o.ab_partner,
-                     "cells": mine, "competent_domains": [d for d in domains if mine[d]["competent"]], "no_backup": no_backup})
+        rows.append(
+            {
+                "officer": o.number,
+                "name": o.name_masked,
+                "department": o.department_code,
+                "ab_partner": o.ab_partner,
+                "cells": mine,
+                "competent_domains": [d for d in domains if mine[d]["competent"]],
+                "no_backup": no_backup,
+            }
+        )
     coverage = {d: sum(1 for r in rows if r["cells"][d]["competent"]) for d in domains}
     return {"domains": domains, "rows": rows, "coverage": coverage}
 
@@ -211,7 +266,12 @@ def matrix_table(matrix: dict) -> list[dict]:
     """The matrix flattened for a table or a sheet: ✓ trained, the score, ● competent."""
     out = []
     for r in matrix["rows"]:
-        row = {"officer": r["officer"], "name": r["name"], "department": r["department"], "ab_partner": r["ab_partner"] or ""}
+        row = {
+            "officer": r["officer"],
+            "name": r["name"],
+            "department": r["department"],
+            "ab_partner": r["ab_partner"] or "",
+        }
         for d in matrix["domains"]:
             c = r["cells"][d]
             text = ("●" if c["competent"] else "○") + (" ✓" if c["trained"] else "")
@@ -223,16 +283,32 @@ def matrix_table(matrix: dict) -> list[dict]:
     return out
 
 
-def export_xlsx(path: str | Path, *, exercise_id: int | None = None, cohort: str | None = None,
-                department: str | None = None, url: str | None = None, bank: Bank | None = None) -> Path:
+def export_xlsx(
+    path: str | Path,
+    *,
+    exercise_id: int | None = None,
+    cohort: str | None = None,
+    department: str | None = None,
+    url: str | None = None,
+    bank: Bank | None = None,
+) -> Path:
     """Write the results workbook: trainees, attempts, missed questions, articles, progress, competence."""
     import pandas as pd
 
     rows = attempts(exercise_id=exercise_id, cohort=cohort, url=url)
     path = Path(path)
-    attempt_rows = [{"trainee": a.trainee, "exercise": a.exercise_id, "scenario": a.scenario_code, "cohort": a.cohort,
-                     "score": a.score, "rules_version": a.rules_version,
-                     "submitted_at": a.submitted_at.isoformat(sep=" ") if a.submitted_at else None} for a in rows]
+    attempt_rows = [
+        {
+            "trainee": a.trainee,
+            "exercise": a.exercise_id,
+            "scenario": a.scenario_code,
+            "cohort": a.cohort,
+            "score": a.score,
+            "rules_version": a.rules_version,
+            "submitted_at": a.submitted_at.isoformat(sep=" ") if a.submitted_at else None,
+        }
+        for a in rows
+    ]
     trainees = [{**t, "last": t["last"].isoformat(sep=" ") if t["last"] else None} for t in by_trainee(rows)]
     sheets = {
         "Trainees 学员": trainees,
@@ -262,4 +338,3 @@ def _question_means(items: list[Attempt]) -> dict[str, float]:
         for question, grade in a.grades.items():
             per[question].append(float(grade.get("score", 0)))
     return {q: sum(v) / len(v) for q, v in per.items()}
-

@@ -42,11 +42,9 @@ ALLOWED_FROM = {
 }
 
 
-
 def now() -> dt.datetime:
     """County-local time now, naive, to the second."""
     return dt.datetime.now(COUNTY_TZ).replace(tzinfo=None, microsecond=0)
-
 
 
 def engine_of(engine):
@@ -65,7 +63,9 @@ def load_report(s: Session, report_id: int, action: str, version: int | None = N
         unclassified = not report.severity and action not in ("escalate", "reclassify")
         raise TriageError(
             "triage_wrong_status_unclassified" if unclassified else "triage_wrong_status",
-            number=report.number, status=Terms((f"st_{report.status}",)), action=Terms((f"do_{action}",)),
+            number=report.number,
+            status=Terms((f"st_{report.status}",)),
+            action=Terms((f"do_{action}",)),
             allowed=Terms(tuple(f"st_{a}" for a in allowed)),
         )
     return report
@@ -81,23 +81,50 @@ def check_department(s: Session, code: str | None, field: str) -> None:
     raise TriageInputError(field, "triage_unknown_department", code=repr(code))
 
 
-
-def history_event(s: Session, report: Report, who: str, action: str, from_status, to_status, at: dt.datetime,
-                  note=None, data=None) -> ReportEvent:
+def history_event(
+    s: Session, report: Report, who: str, action: str, from_status, to_status, at: dt.datetime, note=None, data=None
+) -> ReportEvent:
     """One step of the report's history (no audit row: see ``record_event``)."""
-    event = ReportEvent(report_id=report.id, at=at, who=who or "staff", action=action, from_status=from_status,
-                        to_status=to_status, note=note, data=data)
+    event = ReportEvent(
+        report_id=report.id,
+        at=at,
+        who=who or "staff",
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        data=data,
+    )
     s.add(event)
     return event
 
 
-def record_event(s: Session, report: Report, who: str, action: str, from_status, to_status, at: dt.datetime,
-                 note=None, data=None, *, audit_note: str | None = None) -> None:
+def record_event(
+    s: Session,
+    report: Report,
+    who: str,
+    action: str,
+    from_status,
+    to_status,
+    at: dt.datetime,
+    note=None,
+    data=None,
+    *,
+    audit_note: str | None = None,
+) -> None:
     """One step of the report's history and its audit row ``report.<action>`` (``audit_note``: default ``note``)."""
     history_event(s, report, who, action, from_status, to_status, at, note=note, data=data)
-    audit(s, who or "staff", f"report.{action}", "report", report.id, {"status": from_status},
-          {"status": to_status, **({"data": jsonable(data)} if data else {})},
-          note=note if audit_note is None else audit_note, at=at)
+    audit(
+        s,
+        who or "staff",
+        f"report.{action}",
+        "report",
+        report.id,
+        {"status": from_status},
+        {"status": to_status, **({"data": jsonable(data)} if data else {})},
+        note=note if audit_note is None else audit_note,
+        at=at,
+    )
 
 
 def jsonable(value):

@@ -53,13 +53,17 @@ class Message:
         return f"{self.text('zh')} · {self.text('en')}"
 
     def to_dict(self) -> dict:
-        return {"key": self.key, "params": {k: ({"terms": list(v.keys)} if isinstance(v, Terms) else v) for k,
-                                            v in self.params.items()}}
+        return {
+            "key": self.key,
+            "params": {k: ({"terms": list(v.keys)} if isinstance(v, Terms) else v) for k, v in self.params.items()},
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> "Message":
-        params = {k: (Terms(tuple(v["terms"])) if isinstance(v, dict) and "terms" in v else v) for k,
-                  v in (data.get("params") or {}).items()}
+        params = {
+            k: (Terms(tuple(v["terms"])) if isinstance(v, dict) and "terms" in v else v)
+            for k, v in (data.get("params") or {}).items()
+        }
         return cls(data["key"], params)
 
 

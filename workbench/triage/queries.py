@@ -13,8 +13,22 @@ from workbench.triage.base import engine_of, now
 from workbench.triage.messages import Message, TriageInputError
 
 QUEUE_COLUMNS = (
-    "id", "number", "received_at", "source", "category", "community", "severity", "lead", "assigned_to",
-    "coordination_level", "status", "due_at", "overdue_hours", "overridden", "classified", "rules_version",
+    "id",
+    "number",
+    "received_at",
+    "source",
+    "category",
+    "community",
+    "severity",
+    "lead",
+    "assigned_to",
+    "coordination_level",
+    "status",
+    "due_at",
+    "overdue_hours",
+    "overridden",
+    "classified",
+    "rules_version",
 )
 
 
@@ -47,8 +61,12 @@ def queue(
             query = query.where(Report.status == status)
         if text and text.strip():
             like = f"%{text.strip()}%"
-            query = query.where(Report.number.like(like) | Report.community.like(like)
-                                | Report.location_text.like(like) | Report.description.like(like))
+            query = query.where(
+                Report.number.like(like)
+                | Report.community.like(like)
+                | Report.location_text.like(like)
+                | Report.description.like(like)
+            )
         reports = s.exec(query.order_by(Report.received_at.desc(), Report.id.desc())).all()
     rows = []
     for r in reports:
@@ -66,10 +84,21 @@ def _row(r: Report, at: dt.datetime) -> dict:
     if r.due_at is not None and r.status in OPEN_REPORT_STATUSES and at > r.due_at:
         overdue = round((at - r.due_at).total_seconds() / 3600, 1)
     return {
-        "id": r.id, "number": r.number, "received_at": r.received_at, "source": r.source, "category": r.category,
-        "community": r.community, "severity": r.severity, "lead": r.lead, "assigned_to": r.assigned_to,
-        "coordination_level": r.coordination_level, "status": r.status, "due_at": r.due_at,
-        "overdue_hours": overdue, "overridden": bool(r.overridden), "classified": r.severity is not None,
+        "id": r.id,
+        "number": r.number,
+        "received_at": r.received_at,
+        "source": r.source,
+        "category": r.category,
+        "community": r.community,
+        "severity": r.severity,
+        "lead": r.lead,
+        "assigned_to": r.assigned_to,
+        "coordination_level": r.coordination_level,
+        "status": r.status,
+        "due_at": r.due_at,
+        "overdue_hours": overdue,
+        "overridden": bool(r.overridden),
+        "classified": r.severity is not None,
         "rules_version": r.rules_version,
     }
 
@@ -85,11 +114,19 @@ def get_report(report_id: int, url: str | None = None) -> Report:
 def history(report_id: int, url: str | None = None) -> list[dict]:
     """The report's events, oldest first."""
     with session_scope(url) as s:
-        events = s.exec(select(ReportEvent).where(ReportEvent.report_id == report_id).order_by(ReportEvent.at,
-                                                                                               ReportEvent.id)).all()
+        events = s.exec(
+            select(ReportEvent).where(ReportEvent.report_id == report_id).order_by(ReportEvent.at, ReportEvent.id)
+        ).all()
         return [
-            {"at": e.at, "who": e.who, "action": e.action, "from_status": e.from_status, "to_status": e.to_status,
-             "note": e.note, "data": e.data}
+            {
+                "at": e.at,
+                "who": e.who,
+                "action": e.action,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "note": e.note,
+                "data": e.data,
+            }
             for e in events
         ]
 
@@ -133,8 +170,10 @@ def overdue_by_department(at: dt.datetime | None = None, url: str | None = None)
     for row in overdue(at, url):
         groups[row["department"] or "-"].append(row["overdue_hours"])
     return sorted(
-        ({"department": d, "count": len(h), "max_overdue_hours": max(h), "total_overdue_hours": round(sum(h), 1)}
-         for d, h in groups.items()),
+        (
+            {"department": d, "count": len(h), "max_overdue_hours": max(h), "total_overdue_hours": round(sum(h), 1)}
+            for d, h in groups.items()
+        ),
         key=lambda r: (-r["count"], -r["max_overdue_hours"]),
     )
 
@@ -151,13 +190,25 @@ def override_stats(url: str | None = None) -> dict:
         changed = (e.data or {}).get("changed", {})
         by_field.update(changed.keys())
         r = reports.get(e.report_id)
-        items.append({
-            "report_id": e.report_id, "number": r.number if r else None, "category": r.category if r else None,
-            "at": e.at, "who": e.who, "reason": e.note, "changed": changed,
-            "rules_version": r.rules_version if r else None,
-        })
-    return {"reports": len(reports), "overrides": len(events), "by_category": dict(by_category),
-            "by_field": dict(by_field), "items": items}
+        items.append(
+            {
+                "report_id": e.report_id,
+                "number": r.number if r else None,
+                "category": r.category if r else None,
+                "at": e.at,
+                "who": e.who,
+                "reason": e.note,
+                "changed": changed,
+                "rules_version": r.rules_version if r else None,
+            }
+        )
+    return {
+        "reports": len(reports),
+        "overrides": len(events),
+        "by_category": dict(by_category),
+        "by_field": dict(by_field),
+        "items": items,
+    }
 
 
 def dashboard_data(days: int = 30, at: dt.datetime | None = None, url: str | None = None) -> dict:
@@ -173,8 +224,11 @@ def dashboard_data(days: int = 30, at: dt.datetime | None = None, url: str | Non
         i = index.get(r.received_at.date())
         if i is None:
             continue
-        for dim, key in (("source", r.source), ("severity", r.severity or "unclassified"), ("department",
-                                                                                            r.lead or "unclassified")):
+        for dim, key in (
+            ("source", r.source),
+            ("severity", r.severity or "unclassified"),
+            ("department", r.lead or "unclassified"),
+        ):
             counts = series[dim].setdefault(key, [0] * days)
             counts[i] += 1
     totals = {dim: {k: sum(v) for k, v in groups.items()} for dim, groups in series.items()}

@@ -52,8 +52,15 @@ class IntakeResult:
     message: Message | None = None  # the same, by key, for an app to show in its language
 
 
-def intake(form: dict, who: str, at: dt.datetime | None = None, url: str | None = None, engine=None, *,
-           session: Session | None = None) -> IntakeResult:
+def intake(
+    form: dict,
+    who: str,
+    at: dt.datetime | None = None,
+    url: str | None = None,
+    engine=None,
+    *,
+    session: Session | None = None,
+) -> IntakeResult:
     """Store a new report and classify it at once.
 
     ``form``: source, category, received_at (datetime or ISO text; default now),
@@ -85,8 +92,9 @@ def intake(form: dict, who: str, at: dt.datetime | None = None, url: str | None 
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _intake_once(s: Session, fields: dict, who: str, at: dt.datetime, engine, taken: str | None,
-                 tried: list[str] | None = None) -> IntakeResult:
+def _intake_once(
+    s: Session, fields: dict, who: str, at: dt.datetime, engine, taken: str | None, tried: list[str] | None = None
+) -> IntakeResult:
     _lock_numbering(s, fields["received_at"].year)
     number = _next_number(s, fields["received_at"], after=taken)
     if tried is not None:
@@ -100,8 +108,15 @@ def _intake_once(s: Session, fields: dict, who: str, at: dt.datetime, engine, ta
     return IntakeResult(report.id, report.number, problem is None, _str(problem), problem)
 
 
-def reclassify(report_id: int, who: str, at: dt.datetime | None = None, url: str | None = None, engine=None, *,
-               session: Session | None = None) -> IntakeResult:
+def reclassify(
+    report_id: int,
+    who: str,
+    at: dt.datetime | None = None,
+    url: str | None = None,
+    engine=None,
+    *,
+    session: Session | None = None,
+) -> IntakeResult:
     """Run the engine again on a report (an override is replaced only if the report has none)."""
     at = at or now()
     with use_session(session, url) as s:
@@ -142,8 +157,17 @@ def _classify_into(s: Session, report: Report, who: str, at: dt.datetime, engine
         triage = classify_report(report, engine)
     except WorkbenchError as exc:
         message = Message("triage_classify_failed", {"detail": str(exc)})
-        record_event(s, report, who, "classify_failed", report.status, report.status, at, note=str(message),
-                     data={"message": message.to_dict()})
+        record_event(
+            s,
+            report,
+            who,
+            "classify_failed",
+            report.status,
+            report.status,
+            at,
+            note=str(message),
+            data={"message": message.to_dict()},
+        )
         return message
     before = report.status
     for name, value in classification_fields(triage).items():
@@ -157,8 +181,16 @@ def _classify_into(s: Session, report: Report, who: str, at: dt.datetime, engine
 
 
 def _summary(triage: dict) -> dict:
-    keys = ("severity", "lead", "assist", "coordination_level", "escalate_to", "handle_within_hours", "due_at",
-            "rules_version")
+    keys = (
+        "severity",
+        "lead",
+        "assist",
+        "coordination_level",
+        "escalate_to",
+        "handle_within_hours",
+        "due_at",
+        "rules_version",
+    )
     return {k: triage[k] for k in keys}
 
 
@@ -191,8 +223,9 @@ def _validate_form(form: dict, at: dt.datetime) -> dict:
     flags = list(form.get("flags") or [])
     unknown = [f for f in flags if f not in REPORT_FLAGS]
     if unknown:
-        raise TriageInputError("flags", "triage_unknown_flags", flags=", ".join(map(str, unknown)),
-                               known=", ".join(REPORT_FLAGS))
+        raise TriageInputError(
+            "flags", "triage_unknown_flags", flags=", ".join(map(str, unknown)), known=", ".join(REPORT_FLAGS)
+        )
     community = (form.get("community") or "").strip() or None
     description = (form.get("description") or "").strip() or None
     return {
@@ -217,12 +250,14 @@ def _next_number(s: Session, received_at: dt.datetime, after: str | None = None)
     """
     prefix = f"R{received_at.year}-"
     candidates = s.exec(
-        select(Report.number).where(Report.number.like(f"{prefix}%"))
-        .order_by(func.length(Report.number).desc(), Report.number.desc()).limit(50)
+        select(Report.number)
+        .where(Report.number.like(f"{prefix}%"))
+        .order_by(func.length(Report.number).desc(), Report.number.desc())
+        .limit(50)
     ).all()
-    n = next((int(c[len(prefix):]) for c in candidates if c[len(prefix):].isdigit()), 0) + 1
-    if after and after.startswith(prefix) and after[len(prefix):].isdigit():
-        n = max(n, int(after[len(prefix):]) + 1)
+    n = next((int(c[len(prefix) :]) for c in candidates if c[len(prefix) :].isdigit()), 0) + 1
+    if after and after.startswith(prefix) and after[len(prefix) :].isdigit():
+        n = max(n, int(after[len(prefix) :]) + 1)
     return f"{prefix}{n:06d}"
 
 
@@ -237,8 +272,9 @@ def _lock_numbering(s: Session, year: int) -> None:
     connection = s.connection()
     dialect = connection.dialect.name
     if dialect == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:space, :year)"), {"space": NUMBER_LOCK_SPACE,
-                                                                                 "year": year})
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :year)"), {"space": NUMBER_LOCK_SPACE, "year": year}
+        )
     elif dialect == "sqlite":
         raw = connection.connection.dbapi_connection
         if not getattr(raw, "in_transaction", True):  # pysqlite begins only at the first write: begin now

@@ -35,8 +35,17 @@ from workbench.triage.base import (
 from workbench.triage.messages import Terms, TriageError, TriageInputError
 
 
-def dispatch(report_id: int, who: str, department: str | None = None, note: str | None = None, at=None, url=None,
-             version: int | None = None, *, session: Session | None = None) -> Report:
+def dispatch(
+    report_id: int,
+    who: str,
+    department: str | None = None,
+    note: str | None = None,
+    at=None,
+    url=None,
+    version: int | None = None,
+    *,
+    session: Session | None = None,
+) -> Report:
     """Send the report to its lead department (or the one named)."""
     at = at or now()
     with use_session(session, url) as s:
@@ -51,8 +60,17 @@ def dispatch(report_id: int, who: str, department: str | None = None, note: str 
         return report
 
 
-def request_support(report_id: int, who: str, department: str, note: str | None = None, at=None, url=None,
-                    version: int | None = None, *, session: Session | None = None) -> Report:
+def request_support(
+    report_id: int,
+    who: str,
+    department: str,
+    note: str | None = None,
+    at=None,
+    url=None,
+    version: int | None = None,
+    *,
+    session: Session | None = None,
+) -> Report:
     """Level 1 (协助): the handling department asks another for support."""
     at = at or now()
     with use_session(session, url) as s:
@@ -64,13 +82,24 @@ def request_support(report_id: int, who: str, department: str, note: str | None 
             report.assist = list(report.assist or []) + [department]
         report.coordination_level = max(report.coordination_level or 1, 1)
         report.updated_at = at
-        record_event(s, report, who, "support", report.status, report.status, at, note=note,
-                     data={"department": department})
+        record_event(
+            s, report, who, "support", report.status, report.status, at, note=note, data={"department": department}
+        )
         return report
 
 
-def open_joint_action(report_id: int, who: str, lead: str, members: Iterable[str], note: str | None = None, at=None,
-                      url=None, version: int | None = None, *, session: Session | None = None) -> Report:
+def open_joint_action(
+    report_id: int,
+    who: str,
+    lead: str,
+    members: Iterable[str],
+    note: str | None = None,
+    at=None,
+    url=None,
+    version: int | None = None,
+    *,
+    session: Session | None = None,
+) -> Report:
     """Level 2 (联合执法): a joint action of several departments under one lead."""
     at = at or now()
     members = [m for m in dict.fromkeys(members) if m and m != lead]
@@ -88,13 +117,22 @@ def open_joint_action(report_id: int, who: str, lead: str, members: Iterable[str
         if report.status == "filed":
             report.status = "dispatched"
         report.updated_at = at
-        record_event(s, report, who, "joint", before, report.status, at, note=note, data={"lead": lead,
-                                                                                          "members": members})
+        record_event(
+            s, report, who, "joint", before, report.status, at, note=note, data={"lead": lead, "members": members}
+        )
         return report
 
 
-def escalate(report_id: int, who: str, note: str | None = None, at=None, url=None, version: int | None = None, *,
-             session: Session | None = None) -> Report:
+def escalate(
+    report_id: int,
+    who: str,
+    note: str | None = None,
+    at=None,
+    url=None,
+    version: int | None = None,
+    *,
+    session: Session | None = None,
+) -> Report:
     """Level 3 (重大事件): report to the community and the county leaders at once."""
     at = at or now()
     with use_session(session, url) as s:
@@ -102,13 +140,23 @@ def escalate(report_id: int, who: str, note: str | None = None, at=None, url=Non
         report.escalate_to = list(dict.fromkeys(list(report.escalate_to or []) + ESCALATION_TARGETS))
         report.coordination_level = 3
         report.updated_at = at
-        record_event(s, report, who, "escalate", report.status, report.status, at, note=note,
-                     data={"to": ESCALATION_TARGETS})
+        record_event(
+            s, report, who, "escalate", report.status, report.status, at, note=note, data={"to": ESCALATION_TARGETS}
+        )
         return report
 
 
-def record_feedback(report_id: int, who: str, note: str, done: bool = True, at=None, url=None,
-                    version: int | None = None, *, session: Session | None = None) -> Report:
+def record_feedback(
+    report_id: int,
+    who: str,
+    note: str,
+    done: bool = True,
+    at=None,
+    url=None,
+    version: int | None = None,
+    *,
+    session: Session | None = None,
+) -> Report:
     """处置反馈: what the department did; ``done`` sends it for verification."""
     at = at or now()
     if not (note or "").strip():
@@ -122,8 +170,17 @@ def record_feedback(report_id: int, who: str, note: str, done: bool = True, at=N
         return report
 
 
-def verify(report_id: int, who: str, passed: bool, note: str | None = None, at=None, url=None,
-           version: int | None = None, *, session: Session | None = None) -> Report:
+def verify(
+    report_id: int,
+    who: str,
+    passed: bool,
+    note: str | None = None,
+    at=None,
+    url=None,
+    version: int | None = None,
+    *,
+    session: Session | None = None,
+) -> Report:
     """核查: passed closes the report (结案); failed sends it back for handling."""
     at = at or now()
     if not passed and not (note or "").strip():
@@ -143,8 +200,17 @@ def verify(report_id: int, who: str, passed: bool, note: str | None = None, at=N
         return report
 
 
-def override(report_id: int, who: str, reason: str, changes: dict, at=None, url=None, version: int | None = None, *,
-             session: Session | None = None) -> Report:
+def override(
+    report_id: int,
+    who: str,
+    reason: str,
+    changes: dict,
+    at=None,
+    url=None,
+    version: int | None = None,
+    *,
+    session: Session | None = None,
+) -> Report:
     """Change the classification; only with a written reason. The engine's answer is kept beside it."""
     at = at or now()
     reason = (reason or "").strip()
@@ -152,8 +218,12 @@ def override(report_id: int, who: str, reason: str, changes: dict, at=None, url=
         raise TriageInputError("reason", "triage_reason_required", min=MIN_REASON_CHARS)
     unknown = set(changes) - set(OVERRIDE_FIELDS)
     if unknown:
-        raise TriageInputError("changes", "triage_cannot_override", fields=", ".join(sorted(map(str, unknown))),
-                               allowed=", ".join(OVERRIDE_FIELDS))
+        raise TriageInputError(
+            "changes",
+            "triage_cannot_override",
+            fields=", ".join(sorted(map(str, unknown))),
+            allowed=", ".join(OVERRIDE_FIELDS),
+        )
     with use_session(session, url) as s:
         report = load_report(s, report_id, "override", version)
         if report.severity is None:
@@ -171,10 +241,12 @@ def override(report_id: int, who: str, reason: str, changes: dict, at=None, url=
         report.override_reason = reason
         report.override_by = who
         report.updated_at = at
-        changed = {k: {"engine": jsonable(before[k]),
-                       "staff": jsonable(after[k])} for k in clean if before[k] != after[k]}
-        record_event(s, report, who, "override", report.status, report.status, at, note=reason,
-                     data={"changed": changed})
+        changed = {
+            k: {"engine": jsonable(before[k]), "staff": jsonable(after[k])} for k in clean if before[k] != after[k]
+        }
+        record_event(
+            s, report, who, "override", report.status, report.status, at, note=reason, data={"changed": changed}
+        )
         return report
 
 
@@ -182,8 +254,11 @@ def _validate_changes(s: Session, changes: dict) -> dict:
     clean: dict[str, Any] = {}
     if "severity" in changes:
         if changes["severity"] not in SEVERITIES:
-            raise TriageInputError("severity", "triage_choose_severity",
-                                   choices=Terms(tuple(f"sev_{v}" for v in SEVERITIES), "triage_comma"))
+            raise TriageInputError(
+                "severity",
+                "triage_choose_severity",
+                choices=Terms(tuple(f"sev_{v}" for v in SEVERITIES), "triage_comma"),
+            )
         clean["severity"] = changes["severity"]
     if "lead" in changes:
         check_department(s, changes["lead"], "lead")

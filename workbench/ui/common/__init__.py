@@ -100,7 +100,24 @@ from workbench.ui.common.table import Column, DataTable
 from workbench.ui.common.voila import store_problem, wait_for_voila_request
 
 __all__ = [
-    "COMMON", "CSS", "LANGUAGES", "Column", "DataTable", "I18n", "LanguageSwitch", "Localized", "MessageKey",
-    "ProgressBar", "StatusBar", "app_shell", "label", "log", "log_file", "safe_callback", "setup_logging",
-    "store_problem", "style", "wait_for_voila_request",
+    "COMMON",
+    "CSS",
+    "LANGUAGES",
+    "Column",
+    "DataTable",
+    "I18n",
+    "LanguageSwitch",
+    "Localized",
+    "MessageKey",
+    "ProgressBar",
+    "StatusBar",
+    "app_shell",
+    "label",
+    "log",
+    "log_file",
+    "safe_callback",
+    "setup_logging",
+    "store_problem",
+    "style",
+    "wait_for_voila_request",
 ]

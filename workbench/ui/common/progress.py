@@ -48,5 +48,3 @@ class ProgressBar:
                 self.advance()
         finally:
             self.done()
-
-

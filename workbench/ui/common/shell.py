@@ -65,5 +65,3 @@ def app_shell(
 
     i18n.on_change(mark)
     return shell
-
-

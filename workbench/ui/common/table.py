@@ -176,8 +176,7 @@ class DataTable:
         if not rows:
             return f'<div class="wb-table-empty">{html.escape(self.i18n.t("table_empty"))}</div>'
         head = "".join(
-            f'<th data-col="{html.escape(c.key)}">{html.escape(self.i18n.t(c.label))}'
-            f"{self._arrow(c.key)}</th>"
+            f'<th data-col="{html.escape(c.key)}">{html.escape(self.i18n.t(c.label))}{self._arrow(c.key)}</th>'
             for c in self.columns
         )
         body = []
@@ -219,5 +218,3 @@ def _sort_value(value):
     if isinstance(value, (int, float)):
         return ("0", value)
     return ("1", str(value))
-
-

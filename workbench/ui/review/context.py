@@ -35,8 +35,11 @@ class DeskContext:
         self.progress = ProgressBar(self.i18n)
         self.departments: dict[str, tuple[str, str]] = {}
         t = self.i18n
-        self.reviewer = t.bind(t.bind(widgets.Text(layout=widgets.Layout(width="360px")), "description", "reviewer"),
-                               "placeholder", "reviewer_hint")
+        self.reviewer = t.bind(
+            t.bind(widgets.Text(layout=widgets.Layout(width="360px")), "description", "reviewer"),
+            "placeholder",
+            "reviewer_hint",
+        )
         self.reviewer.add_class("wb-review-reviewer")
         self.reviewer.style.description_width = "initial"
         self._on_file_closed: list[Callable[[], None]] = []
@@ -83,7 +86,7 @@ class DeskContext:
         if key is None or self.i18n.switching:
             return
         if self.file_view is not None and self.file_view.get("sample_id") != int(key):
-            self.close_file()   # a file of another sample is not edited under this one
+            self.close_file()  # a file of another sample is not edited under this one
         self.sample_id = int(key)
         for hook in self._on_sample:
             hook(self.sample_id)

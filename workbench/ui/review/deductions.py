@@ -17,7 +17,7 @@ class DeductionEditor:
 
     def __init__(self, ctx: DeskContext):
         self.ctx = ctx
-        self.lines: list[dict[str, Any]] = []   # deduction lines being edited
+        self.lines: list[dict[str, Any]] = []  # deduction lines being edited
         t = ctx.i18n
         self.lines_box = widgets.VBox()
         self.lines_box.add_class("wb-review-lines")
@@ -26,13 +26,17 @@ class DeductionEditor:
         t.bind(self.add_item, "description", "add_item")
         self.item_options()
         t.on_change(lambda _lang: self.item_options())
-        self.add_count = t.bind(widgets.BoundedIntText(value=1, min=1, max=50, layout=widgets.Layout(width="160px")),
-                                "description", "count")
+        self.add_count = t.bind(
+            widgets.BoundedIntText(value=1, min=1, max=50, layout=widgets.Layout(width="160px")), "description", "count"
+        )
         self.add_comment = t.bind(widgets.Text(layout=widgets.Layout(width="360px")), "description", "comment")
         self.add_button = t.bind(widgets.Button(icon="plus"), "description", "add")
         self.add_button.add_class("wb-review-add")
-        self.add_button.on_click(ctx.callback(
-            lambda _b: self.add_deduction(self.add_item.value, self.add_count.value, self.add_comment.value)))
+        self.add_button.on_click(
+            ctx.callback(
+                lambda _b: self.add_deduction(self.add_item.value, self.add_count.value, self.add_comment.value)
+            )
+        )
         self.preview = widgets.HTML()
         self.preview.add_class("wb-review-preview")
 
@@ -63,17 +67,37 @@ class DeductionEditor:
         t.bind(confirm, "description", "confirm")
         confirm.add_class("wb-review-confirm")
         maximum = 0.0 if is_veto else entry.points
-        points = widgets.BoundedFloatText(value=maximum if d.points is None else min(d.points, maximum), min=0,
-                                          max=maximum, step=0.5, layout=widgets.Layout(width="150px"), disabled=is_veto)
+        points = widgets.BoundedFloatText(
+            value=maximum if d.points is None else min(d.points, maximum),
+            min=0,
+            max=maximum,
+            step=0.5,
+            layout=widgets.Layout(width="150px"),
+            disabled=is_veto,
+        )
         t.bind(points, "description", "points")
-        count = widgets.BoundedIntText(value=d.count, min=1, max=50, layout=widgets.Layout(width="140px"),
-                                       disabled=is_veto or not getattr(entry, "repeatable", False))
+        count = widgets.BoundedIntText(
+            value=d.count,
+            min=1,
+            max=50,
+            layout=widgets.Layout(width="140px"),
+            disabled=is_veto or not getattr(entry, "repeatable", False),
+        )
         t.bind(count, "description", "count")
         comment = widgets.Text(value=d.comment or "", layout=widgets.Layout(width="320px"))
         t.bind(comment, "description", "comment")
         remove = widgets.Button(icon="trash", layout=widgets.Layout(width="40px"), disabled=d.source == "precheck")
-        line = {"deduction": d, "entry": entry, "veto": is_veto, "confirm": confirm, "points": points, "count": count,
-                "comment": comment, "remove": remove, "label": widgets.HTML()}
+        line = {
+            "deduction": d,
+            "entry": entry,
+            "veto": is_veto,
+            "confirm": confirm,
+            "points": points,
+            "count": count,
+            "comment": comment,
+            "remove": remove,
+            "label": widgets.HTML(),
+        }
         for w in (confirm, points, count, comment):
             w.observe(lambda _c: ctx.callback(self.update_preview)(), names="value")
         remove.on_click(ctx.callback(lambda _b, line=line: self.remove(line)))
@@ -93,8 +117,10 @@ class DeductionEditor:
             tag = f"[{i18n.t('veto')}] " if line["veto"] else ""
             name = entry.zh if zh else f"{entry.en} {entry.zh}"
             where = f"({html.escape(src)} · {html.escape(entry.basis)})"
-            line["label"].value = (f"<span data-item='{html.escape(entry.code)}'>{html.escape(tag + name)} "
-                                   f"<span class='wb-basis'>{where}</span></span>")
+            line["label"].value = (
+                f"<span data-item='{html.escape(entry.code)}'>{html.escape(tag + name)} "
+                f"<span class='wb-basis'>{where}</span></span>"
+            )
             row = widgets.HBox([line["confirm"], line["points"], line["count"], line["comment"], line["remove"]])
             box = widgets.VBox([line["label"], row])
             box.add_class("wb-review-line")
@@ -119,9 +145,17 @@ class DeductionEditor:
             points = None
             if not line["veto"] and float(line["points"].value) != entry.points:
                 points = float(line["points"].value)
-            out.append(Deduction(item=d.item, points=points, count=int(line["count"].value) if not line["veto"] else 1,
-                                 comment=line["comment"].value, source=d.source,
-                                 status="confirmed" if line["confirm"].value else "rejected", finding=d.finding))
+            out.append(
+                Deduction(
+                    item=d.item,
+                    points=points,
+                    count=int(line["count"].value) if not line["veto"] else 1,
+                    comment=line["comment"].value,
+                    source=d.source,
+                    status="confirmed" if line["confirm"].value else "rejected",
+                    finding=d.finding,
+                )
+            )
         return out
 
     def update_preview(self) -> None:
@@ -129,8 +163,9 @@ class DeductionEditor:
         if ctx.file_view is None:
             self.preview.value = ""
             return
-        proposed = [Deduction(item=p["item"], source="precheck", finding=p["finding"])
-                    for p in ctx.file_view["proposed"]]
+        proposed = [
+            Deduction(item=p["item"], source="precheck", finding=p["finding"]) for p in ctx.file_view["proposed"]
+        ]
         try:
             result = score(ctx.checklist, self.deductions(), proposed)
         except WorkbenchError as exc:
@@ -138,7 +173,9 @@ class DeductionEditor:
             return
         grade = result.grade_zh if ctx.i18n.lang == "zh" else f"{result.grade_en} {result.grade_zh}"
         veto = " · " + html.escape(ctx.i18n.t("veto")) if result.veto else ""
-        self.preview.value = (f"<div class='wb-card wb-review-score' data-total='{result.total:g}' "
-                              f"data-grade='{result.grade}'>"
-                              f"<b>{html.escape(ctx.i18n.t('preview', total=f'{result.total:g}', grade=grade))}</b>"
-                              f"{veto}</div>")
+        self.preview.value = (
+            f"<div class='wb-card wb-review-score' data-total='{result.total:g}' "
+            f"data-grade='{result.grade}'>"
+            f"<b>{html.escape(ctx.i18n.t('preview', total=f'{result.total:g}', grade=grade))}</b>"
+            f"{veto}</div>"
+        )

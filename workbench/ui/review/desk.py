@@ -37,8 +37,11 @@ def build(url: str | None = None, i18n: I18n | None = None) -> ReviewDesk:
 def _forward(component: str, name: str) -> property:
     """``desk.<name>`` is ``desk.<component>.<name>`` (read and write; ``component`` may be dotted)."""
     get = attrgetter(component)
-    return property(lambda self: getattr(get(self), name), lambda self, value: setattr(get(self), name, value),
-                    doc=f"``{component}.{name}``")
+    return property(
+        lambda self: getattr(get(self), name),
+        lambda self, value: setattr(get(self), name, value),
+        doc=f"``{component}.{name}``",
+    )
 
 
 class ReviewDesk:

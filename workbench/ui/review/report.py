@@ -32,21 +32,42 @@ class ReportTab:
         self.summary_html.add_class("wb-review-summary")
         self.download_html = widgets.HTML()
         self.download_html.add_class("wb-review-download")
-        self.dept_table = DataTable(self._group_columns("department", "col_stratum"), i18n=t, key="department",
-                                    page_size=40, cls="wb-review-departments")
-        self.officer_table = DataTable(self._group_columns("officer", "col_officer"), i18n=t, key="officer",
-                                       page_size=15, cls="wb-review-officers")
-        self.defect_table = DataTable([Column("item", "col_item"), Column("zh", "col_name"),
-                                       Column("section", "col_section"), Column("files", "col_files"),
-                                       Column("points", "points")], i18n=t, key="item", page_size=15)
+        self.dept_table = DataTable(
+            self._group_columns("department", "col_stratum"),
+            i18n=t,
+            key="department",
+            page_size=40,
+            cls="wb-review-departments",
+        )
+        self.officer_table = DataTable(
+            self._group_columns("officer", "col_officer"), i18n=t, key="officer", page_size=15, cls="wb-review-officers"
+        )
+        self.defect_table = DataTable(
+            [
+                Column("item", "col_item"),
+                Column("zh", "col_name"),
+                Column("section", "col_section"),
+                Column("files", "col_files"),
+                Column("points", "points"),
+            ],
+            i18n=t,
+            key="item",
+            page_size=15,
+        )
         self.charts = widgets.HBox()
         self.charts.add_class("wb-review-charts")
         # The results (headings and tables) appear once a report is built; before that, one line says what it will show.
         self.report_hint = label(t, "report_hint", tag="p", cls="wb-review-report-hint")
-        self.results_box = widgets.VBox([self.summary_html, self.download_html, self.charts,
-                                         section(t, "by_department", self.dept_table.widget),
-                                         section(t, "by_officer", self.officer_table.widget),
-                                         section(t, "top_defects", self.defect_table.widget)])
+        self.results_box = widgets.VBox(
+            [
+                self.summary_html,
+                self.download_html,
+                self.charts,
+                section(t, "by_department", self.dept_table.widget),
+                section(t, "by_officer", self.officer_table.widget),
+                section(t, "top_defects", self.defect_table.widget),
+            ]
+        )
         self.results_box.add_class("wb-review-results")
         show(self.results_box, False)
         self.widget = widgets.VBox([self.report_button, self.report_hint, self.results_box])
@@ -54,11 +75,20 @@ class ReportTab:
     def _group_columns(self, key: str, label_key: str) -> list[Column]:
         pct = lambda v: "" if v is None or v != v else f"{v:.1%}"  # noqa: E731
         first = Column(key, label_key, fmt=self.ctx.dept_name) if key == "department" else Column(key, label_key)
-        return [first, Column("population", "col_population"), Column("reviewed", "col_reviewed"),
-                Column("average_score", "col_avg"), Column("优秀", "g_excellent"), Column("良好", "g_good"),
-                Column("合格", "g_pass"), Column("不合格", "g_fail"), Column("defective", "col_defective"),
-                Column("defect_rate", "col_rate", fmt=pct), Column("ci", "col_ci", sortable=False),
-                Column("top_defects", "col_top", sortable=False)]
+        return [
+            first,
+            Column("population", "col_population"),
+            Column("reviewed", "col_reviewed"),
+            Column("average_score", "col_avg"),
+            Column("优秀", "g_excellent"),
+            Column("良好", "g_good"),
+            Column("合格", "g_pass"),
+            Column("不合格", "g_fail"),
+            Column("defective", "col_defective"),
+            Column("defect_rate", "col_rate", fmt=pct),
+            Column("ci", "col_ci", sortable=False),
+            Column("top_defects", "col_top", sortable=False),
+        ]
 
     def build_report(self):
         ctx = self.ctx
@@ -77,8 +107,18 @@ class ReportTab:
         reviewed = t("reviewed_n", n=s["reviewed"], drawn=s["drawn"], avg=s["average_score"])
         lines = [f"<b>{html.escape(t('summary'))}</b> · {html.escape(reviewed)}"]
         if s["reviewed"]:
-            lines.append(html.escape(t("defect_rate", est=rate["estimate"], conf=rate["confidence"], low=rate["low"],
-                                       high=rate["high"], method=rate["method"])))
+            lines.append(
+                html.escape(
+                    t(
+                        "defect_rate",
+                        est=rate["estimate"],
+                        conf=rate["confidence"],
+                        low=rate["low"],
+                        high=rate["high"],
+                        method=rate["method"],
+                    )
+                )
+            )
         grades = " · ".join(f"{GRADE_NAMES[c][0 if i18n.lang == 'zh' else 1]} {n}" for c, n in s["grades"].items())
         lines.append(html.escape(grades))
         self.summary_html.value = "<div class='wb-card'>" + "<br>".join(lines) + "</div>"
@@ -103,15 +143,19 @@ class ReportTab:
         x1, y1 = bq.OrdinalScale(), bq.LinearScale(min=0, max=100)
         bars = bq.Bars(x=depts, y=rates, scales={"x": x1, "y": y1}, colors=["#1f4e79"])
         axes = [bq.Axis(scale=x1, tick_rotate=-30), bq.Axis(scale=y1, side="left", label="%")]
-        rate_fig = bq.Figure(marks=[bars], axes=axes,
-                             title=t("chart_rate"), layout=widgets.Layout(width="560px", height="320px"))
+        rate_fig = bq.Figure(
+            marks=[bars], axes=axes, title=t("chart_rate"), layout=widgets.Layout(width="560px", height="320px")
+        )
         grades = r.summary["grades"]
         x2, y2 = bq.OrdinalScale(), bq.LinearScale(min=0)
         names = [GRADE_NAMES[c][0] for c in grades]
         grade_bars = bq.Bars(x=names, y=list(grades.values()), scales={"x": x2, "y": y2}, colors=["#2e7d32"])
-        grade_fig = bq.Figure(marks=[grade_bars],
-                              axes=[bq.Axis(scale=x2), bq.Axis(scale=y2, side="left")],
-                              title=t("chart_grades"), layout=widgets.Layout(width="360px", height="320px"))
+        grade_fig = bq.Figure(
+            marks=[grade_bars],
+            axes=[bq.Axis(scale=x2), bq.Axis(scale=y2, side="left")],
+            title=t("chart_grades"),
+            layout=widgets.Layout(width="360px", height="320px"),
+        )
         rate_fig.add_class("wb-review-chart-rate")
         self.charts.children = [rate_fig, grade_fig]
 
@@ -124,4 +168,5 @@ class ReportTab:
             f"<a class='wb-review-xlsx' download='{name}.xlsx' href='data:{XLSX_MIME};base64,{xlsx}'>"
             f"⬇ {html.escape(t('download'))}</a>"
             f" &nbsp; <a class='wb-review-csv' download='{name}_departments.csv' "
-            f"href='data:text/csv;charset=utf-8;base64,{csv}'>⬇ {html.escape(t('download_csv'))}</a>")
+            f"href='data:text/csv;charset=utf-8;base64,{csv}'>⬇ {html.escape(t('download_csv'))}</a>"
+        )

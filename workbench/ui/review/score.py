@@ -26,20 +26,33 @@ class ScoreTab:
         self.ctx = ctx
         t = ctx.i18n
         grade = lambda g: GRADE_NAMES.get(g, ("", ""))[0 if ctx.i18n.lang == "zh" else 1] if g else ""  # noqa: E731
-        self.files_table = DataTable([
-            Column("position", "col_pos"), Column("case_id", "col_case"),
-            Column("department", "col_stratum", fmt=ctx.dept_name), Column("violation", "col_violation"),
-            Column("decision_date", "col_decided"), Column("findings", "col_findings"),
-            Column("reviewers", "col_reviewers"), Column("total", "col_total"), Column("grade", "col_grade", fmt=grade),
-        ], i18n=t, key="case_id", selectable=True, page_size=15,
-            select_label=lambda r: f"{r['position']}. {r['case_id']} ({r['findings']})", cls="wb-review-files")
+        self.files_table = DataTable(
+            [
+                Column("position", "col_pos"),
+                Column("case_id", "col_case"),
+                Column("department", "col_stratum", fmt=ctx.dept_name),
+                Column("violation", "col_violation"),
+                Column("decision_date", "col_decided"),
+                Column("findings", "col_findings"),
+                Column("reviewers", "col_reviewers"),
+                Column("total", "col_total"),
+                Column("grade", "col_grade", fmt=grade),
+            ],
+            i18n=t,
+            key="case_id",
+            selectable=True,
+            page_size=15,
+            select_label=lambda r: f"{r['position']}. {r['case_id']} ({r['findings']})",
+            cls="wb-review-files",
+        )
         self.files_table.on_select(ctx.callback(self._file_chosen))
         self.file_html = widgets.HTML()
         self.file_html.add_class("wb-review-file")
         self.lines_editor = DeductionEditor(ctx)
         ed = self.lines_editor
-        self.overall_comment = t.bind(widgets.Textarea(layout=widgets.Layout(width="700px", height="60px")),
-                                      "description", "overall_comment")
+        self.overall_comment = t.bind(
+            widgets.Textarea(layout=widgets.Layout(width="700px", height="60px")), "description", "overall_comment"
+        )
         self.save_button = t.bind(widgets.Button(icon="save"), "description", "save")
         self.save_button.add_class("wb-review-save")
         self.save_button.on_click(ctx.callback(lambda _b: self.save(final=False)))
@@ -51,11 +64,18 @@ class ScoreTab:
         self.files_hint = label(t, "files_hint", tag="p", cls="wb-review-files-hint")
         self.files_box = section(t, "files_drawn", self.files_table.widget, "wb-review-files-box")
         self.file_hint = label(t, "file_hint", tag="p", cls="wb-review-file-hint")
-        self.editor_box = widgets.VBox([
-            self.file_html, label(t, "deductions", tag="h4"), ed.lines_box,
-            widgets.HBox([ed.add_item, ed.add_count]), widgets.HBox([ed.add_comment, ed.add_button]),
-            ed.preview, self.overall_comment, widgets.HBox([self.save_button, self.final_button]),
-        ])
+        self.editor_box = widgets.VBox(
+            [
+                self.file_html,
+                label(t, "deductions", tag="h4"),
+                ed.lines_box,
+                widgets.HBox([ed.add_item, ed.add_count]),
+                widgets.HBox([ed.add_comment, ed.add_button]),
+                ed.preview,
+                self.overall_comment,
+                widgets.HBox([self.save_button, self.final_button]),
+            ]
+        )
         self.editor_box.add_class("wb-review-editor")
         show(self.files_box, False)
         show(self.file_hint, False)
@@ -104,8 +124,9 @@ class ScoreTab:
         existing = (view.get("score") or {}).get("deductions")
         source = existing if existing is not None else view["proposed"]
         ed = self.lines_editor
-        ed.lines = [ed.line(Deduction(**{k: d.get(k) for k in _DEDUCTION_FIELDS if d.get(k) is not None}))
-                    for d in source]
+        ed.lines = [
+            ed.line(Deduction(**{k: d.get(k) for k in _DEDUCTION_FIELDS if d.get(k) is not None})) for d in source
+        ]
         self.overall_comment.value = (view.get("score") or {}).get("comment") or ""
         self.render_file()
         ed.render_lines()
@@ -121,14 +142,23 @@ class ScoreTab:
         if ctx.file_view is None:
             raise InputError(ctx.i18n.t("col_case"), ctx.i18n.t("no_file"))
         v = ctx.file_view
-        result = service.save_score(v["sample_id"], v["case_id"], who, self.lines_editor.deductions(), v.get("version"),
-                                    comment=self.overall_comment.value, final=final, url=ctx.url,
-                                    checklist=ctx.checklist)
+        result = service.save_score(
+            v["sample_id"],
+            v["case_id"],
+            who,
+            self.lines_editor.deductions(),
+            v.get("version"),
+            comment=self.overall_comment.value,
+            final=final,
+            url=ctx.url,
+            checklist=ctx.checklist,
+        )
         v["version"] = result["version"]
         grade = f"review_grade_{result['grade']}"
         grade = MessageKey(grade) if grade in ctx.i18n.messages else result["grade_zh"]
-        ctx.status.say("ok", "saved", case=v["case_id"], total=f"{result['total']:g}", grade=grade,
-                        reviewer=who)  # follows the language
+        ctx.status.say(
+            "ok", "saved", case=v["case_id"], total=f"{result['total']:g}", grade=grade, reviewer=who
+        )  # follows the language
         self._refresh_files_keep(self.files_table.selected)
         return result
 

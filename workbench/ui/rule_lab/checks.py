@@ -20,8 +20,9 @@ class ChecksPanel:
         self.lint_box.add_class("wb-lab-lint")
         self.tests_box = widgets.HTML()
         self.tests_box.add_class("wb-lab-tests")
-        self.widget = widgets.VBox([label(t, "lint_title", "h4"), self.lint_box, label(t, "tests_title", "h4"),
-                                    self.tests_box])
+        self.widget = widgets.VBox(
+            [label(t, "lint_title", "h4"), self.lint_box, label(t, "tests_title", "h4"), self.tests_box]
+        )
         self.widget.layout.width = "560px"
         ctx.on_feedback(self.show)
 
@@ -47,11 +48,16 @@ class ChecksPanel:
         if not fb.problems:
             self.lint_box.value = f'<div class="wb-lab-good">{html.escape(t.t("lint_ok"))}</div>'
         else:
-            items = [f"<li>{html.escape(t.t('row_label', n=i + 1, id=rows[i].id.value))}: {html.escape(m)}</li>"
-                     for i, ms in sorted(fb.row_problems.items()) for m in ms]
+            items = [
+                f"<li>{html.escape(t.t('row_label', n=i + 1, id=rows[i].id.value))}: {html.escape(m)}</li>"
+                for i, ms in sorted(fb.row_problems.items())
+                for m in ms
+            ]
             items += [f"<li>{html.escape(m)}</li>" for m in fb.general_problems]
-            self.lint_box.value = (f'<div class="wb-lab-bad">{html.escape(t.t("lint_count", n=len(fb.problems)))}</div>'
-                                   f"<ul>{''.join(items)}</ul>")
+            self.lint_box.value = (
+                f'<div class="wb-lab-bad">{html.escape(t.t("lint_count", n=len(fb.problems)))}</div>'
+                f"<ul>{''.join(items)}</ul>"
+            )
         if fb.engine is None:
             self.tests_box.value = f"<i>{html.escape(t.t('tests_none'))}</i>"
             return
@@ -59,9 +65,13 @@ class ChecksPanel:
         summary = t.t("tests_summary", passed=len(fb.tests) - len(failed), failed=len(failed), total=len(fb.tests))
         lines = [f"<div class='{'wb-lab-bad' if failed else 'wb-lab-good'}'>{html.escape(summary)}</div>"]
         for result in failed:
-            detail = "; ".join(f"{f}: {t.t('expected')} {e!r}, {t.t('actual')} {a!r}"
-                               for f, e, a in result.mismatches) or result.error
-            lines.append(f"<div class='wb-lab-test-failed'>✗ {html.escape(result.test.name)} "
-                         f"<span class='wb-basis'>({html.escape(str(result.test.where))})</span><br>"
-                         f"{html.escape(detail)}</div>")
+            detail = (
+                "; ".join(f"{f}: {t.t('expected')} {e!r}, {t.t('actual')} {a!r}" for f, e, a in result.mismatches)
+                or result.error
+            )
+            lines.append(
+                f"<div class='wb-lab-test-failed'>✗ {html.escape(result.test.name)} "
+                f"<span class='wb-basis'>({html.escape(str(result.test.where))})</span><br>"
+                f"{html.escape(detail)}</div>"
+            )
         self.tests_box.value = "".join(lines)

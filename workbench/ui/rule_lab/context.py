@@ -42,9 +42,12 @@ class LabContext:
         self.rows: list[LevelRowEditor] = []
         self.feedback = None
         self.report: lab_impact.ImpactReport | None = None
-        self.building = False   # True while widgets are filled in by code: their observers do not refresh
-        self.author = t.bind(t.bind(widgets.Text(layout=widgets.Layout(width="320px")), "description", "author"),
-                             "placeholder", "author_hint")
+        self.building = False  # True while widgets are filled in by code: their observers do not refresh
+        self.author = t.bind(
+            t.bind(widgets.Text(layout=widgets.Layout(width="320px")), "description", "author"),
+            "placeholder",
+            "author_hint",
+        )
         self.author.add_class("wb-lab-author")
         self.effective = t.bind(widgets.DatePicker(), "description", "effective_from")
         self.effective.add_class("wb-lab-effective")
@@ -136,8 +139,9 @@ class LabContext:
                 self.progress.bar.value = done
 
             try:
-                self.report = lab_impact.impact_of_draft(draft, self.workspace, self.feedback, db_url=self.url,
-                                                         progress=progress)
+                self.report = lab_impact.impact_of_draft(
+                    draft, self.workspace, self.feedback, db_url=self.url, progress=progress
+                )
             finally:
                 self.progress.done()
         self.show_feedback()

@@ -37,8 +37,10 @@ def decision_html(t: I18n, answer: dict) -> str:
         parts.append(f"<div class='wb-basis'>{html.escape(t.t('basis'))}: {html.escape(basis)}</div>")
     version = t.t("rules_version", version=answer.get("rules_version"), benchmark=answer.get("benchmark_version"))
     parts.append(f"<div class='wb-basis'>{html.escape(version)}</div>")
-    steps = "".join(f"<li><code>{html.escape(str(s.get('rule')))}</code> {html.escape(str(s.get('why')))} "
-                    f"<span class='wb-basis'>{html.escape(str(s.get('where') or ''))}</span></li>"
-                    for s in answer.get("trace") or [])
+    steps = "".join(
+        f"<li><code>{html.escape(str(s.get('rule')))}</code> {html.escape(str(s.get('why')))} "
+        f"<span class='wb-basis'>{html.escape(str(s.get('where') or ''))}</span></li>"
+        for s in answer.get("trace") or []
+    )
     parts.append(f"<ol class='wb-lab-trace'>{steps}</ol>")
     return "".join(parts)

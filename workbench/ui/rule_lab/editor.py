@@ -52,8 +52,9 @@ class GridEditor:
             heads = [("col_row", "130px"), ("col_level", "150px"), ("col_when", "330px")]
             heads += [("col_rate", "168px")] if rate else [("col_person", "188px"), ("col_org", "188px")]
             heads += [("col_others", "150px"), ("col_basis", "320px")]
-            header = widgets.HBox([widgets.HTML(f"<b>{html.escape(t.t(k))}</b>", layout=widgets.Layout(width=w))
-                                   for k, w in heads])
+            header = widgets.HBox(
+                [widgets.HTML(f"<b>{html.escape(t.t(k))}</b>", layout=widgets.Layout(width=w)) for k, w in heads]
+            )
             version = ctx.rulebook().benchmarks[ctx.code].versions[-1].effective_from
             self.grid_title.value = f"<b>{html.escape(t.t('grid_title', version=version))}</b>"
             self.grid_header = header

@@ -18,10 +18,18 @@ class HistoryTab:
         self.ctx = ctx
         t = ctx.i18n
         self.history_table = DataTable(
-            [Column("effective_from", "col_effective"), Column("author", "col_author"),
-             Column("published_at", "col_published_at"), Column("reason", "col_reason"),
-             Column("source", "col_source", fmt=lambda s: ctx.i18n.t(f"src_{s}"))],
-            i18n=t, page_size=20, key="effective_from", cls="wb-lab-history")
+            [
+                Column("effective_from", "col_effective"),
+                Column("author", "col_author"),
+                Column("published_at", "col_published_at"),
+                Column("reason", "col_reason"),
+                Column("source", "col_source", fmt=lambda s: ctx.i18n.t(f"src_{s}")),
+            ],
+            i18n=t,
+            page_size=20,
+            key="effective_from",
+            cls="wb-lab-history",
+        )
         self.older = t.bind(widgets.Dropdown(), "description", "older")
         self.older.add_class("wb-lab-older")
         self.newer = t.bind(widgets.Dropdown(), "description", "newer")
@@ -31,8 +39,14 @@ class HistoryTab:
         compare.on_click(ctx.callback(lambda _b: self.show_diff()))
         self.diff_box = widgets.HTML()
         self.diff_box.add_class("wb-lab-diff")
-        self.widget = widgets.VBox([label(t, "history_intro", "p"), self.history_table.widget,
-                                    widgets.HBox([self.older, self.newer, compare]), self.diff_box])
+        self.widget = widgets.VBox(
+            [
+                label(t, "history_intro", "p"),
+                self.history_table.widget,
+                widgets.HBox([self.older, self.newer, compare]),
+                self.diff_box,
+            ]
+        )
         ctx.on_shown(self.refresh)
 
     def refresh(self) -> None:

@@ -47,9 +47,11 @@ def build(url: str | None = None, rules_dir: str | Path | None = None, i18n: I18
 
 def _forward(component: str, name: str) -> property:
     """``lab.<name>`` is ``lab.<component>.<name>`` (read and write)."""
-    return property(lambda self: getattr(getattr(self, component), name),
-                    lambda self, value: setattr(getattr(self, component), name, value),
-                    doc=f"``{component}.{name}``")
+    return property(
+        lambda self: getattr(getattr(self, component), name),
+        lambda self, value: setattr(getattr(self, component), name, value),
+        doc=f"``{component}.{name}``",
+    )
 
 
 class RuleLab:
@@ -66,20 +68,28 @@ class RuleLab:
         self.checks = ChecksPanel(ctx)
         self.impact_panel = ImpactPanel(ctx)
         self.publish_panel = PublishPanel(ctx)
-        edit_tab = widgets.VBox([
-            self.grid_editor.grid_title, self.grid_editor.grid, self.grid_editor.buttons,
-            widgets.HBox([self.checks.widget, self.impact_panel.widget], layout=widgets.Layout(flex_flow="row wrap")),
-            *self.impact_panel.cases, self.publish_panel.widget,
-        ])
+        edit_tab = widgets.VBox(
+            [
+                self.grid_editor.grid_title,
+                self.grid_editor.grid,
+                self.grid_editor.buttons,
+                widgets.HBox(
+                    [self.checks.widget, self.impact_panel.widget], layout=widgets.Layout(flex_flow="row wrap")
+                ),
+                *self.impact_panel.cases,
+                self.publish_panel.widget,
+            ]
+        )
         self.scenario_tab = ScenarioTab(ctx)
         self.consistency_tab = ConsistencyTab(ctx)
         self.history_tab = HistoryTab(ctx)
-        self.tabs = widgets.Tab(children=[edit_tab, self.scenario_tab.widget, self.consistency_tab.widget,
-                                          self.history_tab.widget])
+        self.tabs = widgets.Tab(
+            children=[edit_tab, self.scenario_tab.widget, self.consistency_tab.widget, self.history_tab.widget]
+        )
         self.tabs.add_class("wb-lab-tabs")
         self._tab_titles()
         self.tabs.observe(ctx.callback(self._tab_changed), names="selected_index")
-        ctx.on_shown(self._consistency_if_shown)   # after the history tab's refresh
+        ctx.on_shown(self._consistency_if_shown)  # after the history tab's refresh
         t.on_change(lambda _lang: self._relabel())
         top = widgets.HBox([self.violation, self.author], layout=widgets.Layout(flex_flow="row wrap"))
         body = widgets.VBox([widgets.HTML(f"<style>{CSS_EXTRA}</style>"), top, self.progress.widget, self.tabs])
@@ -94,15 +104,18 @@ class RuleLab:
 
     def _violation_options(self, book) -> None:
         zh = self.i18n.lang == "zh"
-        options = [(f"{v.name_zh} · {code}" if zh else f"{v.name_en} {v.name_zh} · {code}", code)
-                   for code, v in sorted(book.violations.items())]
+        options = [
+            (f"{v.name_zh} · {code}" if zh else f"{v.name_en} {v.name_zh} · {code}", code)
+            for code, v in sorted(book.violations.items())
+        ]
         current = self.violation.value
         was, self.building = self.building, True
         try:
             self.violation.options = options
             codes = [c for _, c in options]
-            self.violation.value = current if current in codes else ("street_vending" if "street_vending" in codes
-                                                                      else codes[0])
+            self.violation.value = (
+                current if current in codes else ("street_vending" if "street_vending" in codes else codes[0])
+            )
         finally:
             self.building = was
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from workbench.engine.inputs import parse_date
 from workbench.errors import InputError
 from workbench.lab.drafts import flow_text
 from workbench.lab.publish import atomic_write
@@ -61,16 +62,28 @@ class ScenarioTab:
         save = t.bind(widgets.Button(), "description", "save_test")
         save.add_class("wb-lab-sc-save")
         save.on_click(ctx.callback(self.save_test))
-        for w_ in (self.sc_act, self.sc_discovered, self.sc_decision, self.sc_kind, self.sc_age, self.sc_capacity,
-                   self.sc_circumstances):
+        for w_ in (
+            self.sc_act,
+            self.sc_discovered,
+            self.sc_decision,
+            self.sc_kind,
+            self.sc_age,
+            self.sc_capacity,
+            self.sc_circumstances,
+        ):
             w_.style.description_width = "130px"
-        party = widgets.VBox([self.sc_act, self.sc_discovered, self.sc_decision, self.sc_kind, self.sc_age,
-                              self.sc_capacity])
-        self.widget = widgets.VBox([
-            label(t, "scenario_intro", "p"),
-            widgets.HBox([party, widgets.VBox([self.sc_facts_box, self.sc_circumstances])]),
-            decide, self.sc_result, widgets.HBox([self.sc_test_name, self.sc_expect, save]),
-        ])
+        party = widgets.VBox(
+            [self.sc_act, self.sc_discovered, self.sc_decision, self.sc_kind, self.sc_age, self.sc_capacity]
+        )
+        self.widget = widgets.VBox(
+            [
+                label(t, "scenario_intro", "p"),
+                widgets.HBox([party, widgets.VBox([self.sc_facts_box, self.sc_circumstances])]),
+                decide,
+                self.sc_result,
+                widgets.HBox([self.sc_test_name, self.sc_expect, save]),
+            ]
+        )
         ctx.on_day(self._new_draft)
 
     def _new_draft(self, day: dt.date) -> None:
@@ -88,8 +101,9 @@ class ScenarioTab:
         selected = tuple(self.sc_circumstances.value)
         zh = self.ctx.i18n.lang == "zh"
         names = CIRCUMSTANCE_NAMES
-        self.sc_circumstances.options = [(names[c][0] if zh else f"{names[c][1]} {names[c][0]}", c)
-                                         for c in CIRCUMSTANCES]
+        self.sc_circumstances.options = [
+            (names[c][0] if zh else f"{names[c][1]} {names[c][0]}", c) for c in CIRCUMSTANCES
+        ]
         self.sc_circumstances.value = selected
 
     def show_facts(self) -> None:
@@ -128,20 +142,26 @@ class ScenarioTab:
         for name, value in (("act_date", self.sc_act.value), ("decision_date", self.sc_decision.value)):
             if value is None:
                 raise InputError(name, "required")
-        case = {"violation": self.ctx.code, "act_date": self.sc_act.value.isoformat(),
-                "discovered_date": (self.sc_discovered.value or self.sc_act.value).isoformat(),
-                "decision_date": self.sc_decision.value.isoformat(), "party": party,
-                "facts": {name: w_.value for name, w_ in self.sc_facts.items()},
-                "circumstances": list(self.sc_circumstances.value)}
+        case = {
+            "violation": self.ctx.code,
+            "act_date": self.sc_act.value.isoformat(),
+            "discovered_date": (self.sc_discovered.value or self.sc_act.value).isoformat(),
+            "decision_date": self.sc_decision.value.isoformat(),
+            "party": party,
+            "facts": {name: w_.value for name, w_ in self.sc_facts.items()},
+            "circumstances": list(self.sc_circumstances.value),
+        }
         return case
 
     def decide(self, _button=None) -> None:
         ctx = self.ctx
         case = self.case()
-        published = ctx.workspace.published_engine().decide(case).to_dict()
+        # a scenario is hypothetical: judged as of its decision date, so a version in force next year can be tried
+        as_of = max(dt.date.today(), parse_date(case.get("decision_date"), "decision_date") or dt.date.today())
+        published = ctx.workspace.published_engine().decide(case, today=as_of).to_dict()
         draft = None
         if ctx.feedback is not None and ctx.feedback.engine is not None:
-            draft = ctx.feedback.engine.decide(case).to_dict()
+            draft = ctx.feedback.engine.decide(case, today=as_of).to_dict()
         self.scenario_case, self.scenario_answers = case, (published, draft)
         self.render()
 
@@ -158,7 +178,8 @@ class ScenarioTab:
             f"<div class='wb-card wb-lab-sc-published' style='flex:1'><b>{html.escape(t.t('before'))}</b>"
             f"{decision_html(t, published)}</div>"
             f"<div class='wb-card wb-lab-sc-draft' style='flex:1'><b>{html.escape(t.t('after'))}</b>"
-            f"{right}</div></div>")
+            f"{right}</div></div>"
+        )
 
     def save_test(self, _button=None) -> None:
         """The answer chosen (draft or published) appended as a rule test to ``rules/tests/lab_<violation>.yaml``."""
@@ -174,12 +195,17 @@ class ScenarioTab:
         answer = draft if self.sc_expect.value == "draft" and draft else published
         expect = {k: answer[k] for k in ("penalize", "level", "fine_yuan", "procedure", "hearing_right") if k in answer}
         path = Path(ctx.workspace.rules_dir) / "tests" / f"lab_{ctx.code}.yaml"
-        text = path.read_text(encoding="utf-8") if path.exists() else (
-            f"# 规则实验室保存的情景测试 · Scenario tests saved from the rule lab for {ctx.code}\ntests:\n")
+        text = (
+            path.read_text(encoding="utf-8")
+            if path.exists()
+            else (f"# 规则实验室保存的情景测试 · Scenario tests saved from the rule lab for {ctx.code}\ntests:\n")
+        )
         if not text.endswith("\n"):
             text += "\n"
-        text += (f"  - name: {flow_text(name)}\n    decide: {flow_text(self.scenario_case)}\n"
-                 f"    expect: {flow_text(expect)}\n")
+        text += (
+            f"  - name: {flow_text(name)}\n    decide: {flow_text(self.scenario_case)}\n"
+            f"    expect: {flow_text(expect)}\n"
+        )
         atomic_write(path, text, pause=False)
         differs = answer is draft and published and {k: published.get(k) for k in expect} != expect
         relative = f"rules/tests/{path.name}"

@@ -5,7 +5,6 @@ that tests drive without a browser. Its texts are data: ``messages.yaml`` and ``
 """
 
 from workbench.training.grading import PROCEDURE_NAMES, SEVERITY_NAMES
-from workbench.ui.training.room import TrainingRoom, app, build
 from workbench.ui.training.author_tab import AUTHOR_TEMPLATE
 from workbench.ui.training.messages import (
     CAPACITY_NAMES,
@@ -16,7 +15,16 @@ from workbench.ui.training.messages import (
     PARTY_NAMES,
     SOURCE_NAMES,
 )
+from workbench.ui.training.room import TrainingRoom, app, build
 
 __all__ = ["app", "build", "TrainingRoom", "SEVERITY_NAMES", "PROCEDURE_NAMES"]
-__all__ += ["MESSAGES", "CIRCUMSTANCE_NAMES", "FACT_LABELS", "PARTY_NAMES", "CAPACITY_NAMES", "SOURCE_NAMES",
-            "FLAG_NAMES", "AUTHOR_TEMPLATE"]
+__all__ += [
+    "MESSAGES",
+    "CIRCUMSTANCE_NAMES",
+    "FACT_LABELS",
+    "PARTY_NAMES",
+    "CAPACITY_NAMES",
+    "SOURCE_NAMES",
+    "FLAG_NAMES",
+    "AUTHOR_TEMPLATE",
+]

@@ -55,22 +55,35 @@ class AuthorTab:
         self.au_questions = t.bind(questions, "description", "questions")
         self.au_questions.add_class("wb-au-questions")
         departments = sorted(ctx.engine.rulebook.departments)
-        self.au_department = t.bind(widgets.Dropdown(options=departments, value="urban_management"),
-                                    "description", "department")
-        self.au_difficulty = t.bind(widgets.Dropdown(options=list(DIFFICULTIES), value="medium"),
-                                    "description", "difficulty")
+        self.au_department = t.bind(
+            widgets.Dropdown(options=departments, value="urban_management"), "description", "department"
+        )
+        self.au_difficulty = t.bind(
+            widgets.Dropdown(options=list(DIFFICULTIES), value="medium"), "description", "difficulty"
+        )
         self.au_articles = t.bind(widgets.Text(layout=widgets.Layout(width=WIDE)), "description", "articles")
         self.au_topics = t.bind(widgets.Text(layout=widgets.Layout(width=WIDE)), "description", "topics")
         preview = ctx.button("do_preview", "wb-au-preview", self.author_preview_answer, "info")
         save = ctx.button("save", "wb-au-save", self.author_save, "success")
         self.au_result = widgets.HTML()
         self.au_result.add_class("wb-au-result")
-        self.widget = widgets.VBox([
-            self.au_source, widgets.HBox([self.au_record, load]), self.au_id, self.au_title_zh, self.au_title_en,
-            self.au_narr_zh, self.au_narr_en, self.au_input,
-            widgets.HBox([self.au_questions, widgets.VBox([self.au_department, self.au_difficulty])]),
-            self.au_articles, self.au_topics, widgets.HBox([preview, save]), self.au_result,
-        ])
+        self.widget = widgets.VBox(
+            [
+                self.au_source,
+                widgets.HBox([self.au_record, load]),
+                self.au_id,
+                self.au_title_zh,
+                self.au_title_en,
+                self.au_narr_zh,
+                self.au_narr_en,
+                self.au_input,
+                widgets.HBox([self.au_questions, widgets.VBox([self.au_department, self.au_difficulty])]),
+                self.au_articles,
+                self.au_topics,
+                widgets.HBox([preview, save]),
+                self.au_result,
+            ]
+        )
 
     def _text(self, kind, key: str, cls: str, height: str | None = None, **kwargs):
         layout = widgets.Layout(width=WIDE, height=height) if height else widgets.Layout(width=WIDE)
@@ -94,10 +107,14 @@ class AuthorTab:
     def author_load(self) -> dict:
         number = self.au_record.value
         if self.au_source.value == "new" or number is None:
-            draft = {"id": self.au_id.value, "case": YAML(typ="safe").load(AUTHOR_TEMPLATE)["case"],
-                     "questions": list(DEFAULT_QUESTIONS), "title": {"zh": "", "en": ""},
-                     "narrative": {"zh": "", "en": ""},
-                     "tags": {"department": "urban_management", "difficulty": "medium"}}
+            draft = {
+                "id": self.au_id.value,
+                "case": YAML(typ="safe").load(AUTHOR_TEMPLATE)["case"],
+                "questions": list(DEFAULT_QUESTIONS),
+                "title": {"zh": "", "en": ""},
+                "narrative": {"zh": "", "en": ""},
+                "tags": {"department": "urban_management", "difficulty": "medium"},
+            }
         elif self.au_source.value == "case":
             draft = authoring.draft_from_case_file(number, url=self.ctx.url)
         else:
@@ -131,15 +148,23 @@ class AuthorTab:
         if not isinstance(engine_input, dict):
             raise InputError(t.t("input_yaml"), "case: {...} and/or report: {...}")
         engine_input = json.loads(json.dumps(engine_input, default=str))
-        tags: dict[str, Any] = {"department": self.au_department.value, "difficulty": self.au_difficulty.value,
-                                "articles": _split(self.au_articles.value), "topics": _split(self.au_topics.value)}
+        tags: dict[str, Any] = {
+            "department": self.au_department.value,
+            "difficulty": self.au_difficulty.value,
+            "articles": _split(self.au_articles.value),
+            "topics": _split(self.au_topics.value),
+        }
         if isinstance(engine_input.get("case"), dict) and engine_input["case"].get("violation"):
             tags["violation"] = engine_input["case"]["violation"]
         if isinstance(engine_input.get("report"), dict) and engine_input["report"].get("category"):
             tags["category"] = engine_input["report"]["category"]
-        draft = {"id": self.au_id.value.strip(), "title": {"zh": self.au_title_zh.value, "en": self.au_title_en.value},
-                 "narrative": {"zh": self.au_narr_zh.value, "en": self.au_narr_en.value},
-                 "questions": list(self.au_questions.value), "tags": tags}
+        draft = {
+            "id": self.au_id.value.strip(),
+            "title": {"zh": self.au_title_zh.value, "en": self.au_title_en.value},
+            "narrative": {"zh": self.au_narr_zh.value, "en": self.au_narr_en.value},
+            "questions": list(self.au_questions.value),
+            "tags": tags,
+        }
         draft.update({k: v for k, v in engine_input.items()})
         return draft
 

@@ -29,8 +29,9 @@ class FactsCard:
         return "".join(parts)
 
     def _table(self, title_key: str, rows: list[tuple[str, str]]) -> str:
-        body = "".join(f'<tr><th style="width:28%">{html.escape(k)}</th><td>{html.escape(v)}</td></tr>'
-                       for k, v in rows)
+        body = "".join(
+            f'<tr><th style="width:28%">{html.escape(k)}</th><td>{html.escape(v)}</td></tr>' for k, v in rows
+        )
         title = html.escape(self.ctx.i18n.t(title_key))
         return f'<b>{title}</b><table class="wb-table-grid wb-tr-facts">{body}</table>'
 

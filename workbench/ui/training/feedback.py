@@ -29,8 +29,10 @@ def feedback_html(ctx: RoomContext, results_: list[ScenarioResult]) -> str:
             if r.question == "basis" and (r.missed_articles or r.wrong_articles):
                 missed = html.escape("、".join(r.missed_articles) or "—")
                 wrong = html.escape("、".join(r.wrong_articles) or "—")
-                extra = (f"<br><small>{html.escape(t.t('fb_missed'))}: {missed}; "
-                         f"{html.escape(t.t('fb_wrong'))}: {wrong}</small>")
+                extra = (
+                    f"<br><small>{html.escape(t.t('fb_missed'))}: {missed}; "
+                    f"{html.escape(t.t('fb_wrong'))}: {wrong}</small>"
+                )
             rows.append(
                 f'<tr class="{cls}" data-question="{r.question}"><td>{html.escape(t.t("q_" + r.question))}</td>'
                 f"<td>{html.escape(describe(r.question, r.given, lang))}</td><td>{html.escape(expected)}{extra}</td>"
@@ -49,7 +51,7 @@ def feedback_html(ctx: RoomContext, results_: list[ScenarioResult]) -> str:
             f"<h4>{html.escape(title)} — {pct(result.score)}</h4>"
             f'<table class="wb-table-grid"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
             f'<b>{html.escape(t.t("fb_basis"))}</b><ul class="wb-fb-basis">{basis}</ul>'
-            f'<details open><summary>{html.escape(t.t("fb_trace"))}</summary>'
+            f"<details open><summary>{html.escape(t.t('fb_trace'))}</summary>"
             f'<ol class="wb-fb-trace">{trace}</ol></details>'
             f'<div class="wb-basis">{html.escape(t.t("fb_rules", version=result.expected.rules_version))}</div></div>'
         )
@@ -60,9 +62,13 @@ def preview_html(ctx: RoomContext, scenario, expected) -> str:
     """The engine's answers to a scenario, before anyone answers it."""
     t = ctx.i18n
     lang = t.lang
-    items = "".join(f"<li>{html.escape(t.t('q_' + q))}: <b>{html.escape(describe(q, v, lang))}</b></li>"
-                    for q, v in expected.answers.items())
+    items = "".join(
+        f"<li>{html.escape(t.t('q_' + q))}: <b>{html.escape(describe(q, v, lang))}</b></li>"
+        for q, v in expected.answers.items()
+    )
     basis = html.escape("；".join(expected.basis))
-    return (f'<div class="wb-card"><b>{html.escape(t.t("preview"))}</b> — {html.escape(scenario.title[lang])}'
-            f'<p>{html.escape(scenario.narrative[lang])}</p><ul>{items}</ul>'
-            f'<div class="wb-basis">{basis} · {html.escape(expected.rules_version)}</div></div>')
+    return (
+        f'<div class="wb-card"><b>{html.escape(t.t("preview"))}</b> — {html.escape(scenario.title[lang])}'
+        f"<p>{html.escape(scenario.narrative[lang])}</p><ul>{items}</ul>"
+        f'<div class="wb-basis">{basis} · {html.escape(expected.rules_version)}</div></div>'
+    )

@@ -39,4 +39,3 @@ PARTY_NAMES = _TABLES["party"]
 CAPACITY_NAMES = _TABLES["capacity"]
 SOURCE_NAMES = _TABLES["source"]
 FLAG_NAMES = _TABLES["flag"]
-

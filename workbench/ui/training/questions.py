@@ -61,8 +61,9 @@ def question_widget(ctx: RoomContext, question: str, scenario):
     elif question == "lead":
         w = widgets.Dropdown(layout=layout, style=style, options=[("—", None)] + department_options(ctx))
     elif question == "assist":
-        w = widgets.SelectMultiple(layout=widgets.Layout(width="520px", height="120px"), style=style,
-                                   options=department_options(ctx))
+        w = widgets.SelectMultiple(
+            layout=widgets.Layout(width="520px", height="120px"), style=style, options=department_options(ctx)
+        )
     elif question == "fine":
         w = widgets.Text(layout=layout, style=style)
         t.bind(w, "placeholder", "fine_hint")

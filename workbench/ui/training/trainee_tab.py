@@ -30,8 +30,11 @@ class TraineeTab:
         t = ctx.i18n
         self.tr_exercise = t.bind(widgets.Dropdown(layout=widgets.Layout(width="480px")), "description", "exercise")
         self.tr_exercise.add_class("wb-tr-exercise")
-        self.tr_officer = t.bind(widgets.Text(placeholder=t.t("officer_hint"), layout=widgets.Layout(width="300px")),
-                                 "description", "officer_number")
+        self.tr_officer = t.bind(
+            widgets.Text(placeholder=t.t("officer_hint"), layout=widgets.Layout(width="300px")),
+            "description",
+            "officer_number",
+        )
         self.tr_officer.add_class("wb-tr-officer")
         self.tr_start = ctx.button("start", "wb-tr-start", self.start, "primary")
         self.tr_none = widgets.HTML()  # why the start button is disabled, beside it
@@ -51,12 +54,17 @@ class TraineeTab:
         self.tr_feedback.add_class("wb-tr-feedback")
         self._options()  # nothing open until the store says otherwise
         self.labels()
-        self.widget = widgets.VBox([
-            widgets.HBox([self.tr_exercise, self.tr_reload]),
-            widgets.HBox([self.tr_officer, self.tr_start, self.tr_none]),
-            self.tr_position, self.tr_scenario, self.tr_questions,
-            widgets.HBox([self.tr_submit, self.tr_next]), self.tr_feedback,
-        ])
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox([self.tr_exercise, self.tr_reload]),
+                widgets.HBox([self.tr_officer, self.tr_start, self.tr_none]),
+                self.tr_position,
+                self.tr_scenario,
+                self.tr_questions,
+                widgets.HBox([self.tr_submit, self.tr_next]),
+                self.tr_feedback,
+            ]
+        )
         ctx.on_refresh(self.refresh)
 
     # ------------------------------------------------------------------ the exercise chooser
@@ -111,8 +119,9 @@ class TraineeTab:
         ctx = self.ctx
         if self.tr_exercise.value is None:
             raise InputError(ctx.i18n.t("exercise"), ctx.i18n.t("no_open"))
-        self.session = exercises.start(self.tr_exercise.value, self.tr_officer.value, bank=ctx.bank, url=ctx.url,
-                                       engine=ctx.engine)
+        self.session = exercises.start(
+            self.tr_exercise.value, self.tr_officer.value, bank=ctx.bank, url=ctx.url, engine=ctx.engine
+        )
         self.last_result = None
         self.tr_feedback.value = ""
         ctx.status.ok(ctx.i18n.t("started", name=self.session.exercise.name))

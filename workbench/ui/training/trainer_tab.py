@@ -20,16 +20,20 @@ class TrainerTab:
         self.ctx = ctx
         self.chosen: list[str] = []
         t = ctx.i18n
-        self.ex_trainer = t.bind(t.bind(widgets.Text(layout=widgets.Layout(width="320px")), "description", "trainer"),
-                                 "placeholder", "trainer_hint")
+        self.ex_trainer = t.bind(
+            t.bind(widgets.Text(layout=widgets.Layout(width="320px")), "description", "trainer"),
+            "placeholder",
+            "trainer_hint",
+        )
         self.ex_trainer.add_class("wb-ex-trainer")
         name = widgets.Text(value=f"{dt.date.today():%Y-%m} 一专多能练习", layout=widgets.Layout(width="420px"))
         self.ex_name = t.bind(name, "description", "ex_name")
         self.ex_name.add_class("wb-ex-name")
         self.ex_cohort = t.bind(widgets.Text(layout=widgets.Layout(width="260px")), "description", "cohort")
         self.ex_cohort.add_class("wb-ex-cohort")
-        limit = widgets.BoundedIntText(value=30, min=0, max=600, layout=widgets.Layout(width="260px"),
-                                       style={"description_width": "160px"})
+        limit = widgets.BoundedIntText(
+            value=30, min=0, max=600, layout=widgets.Layout(width="260px"), style={"description_width": "160px"}
+        )
         self.ex_limit = t.bind(limit, "description", "time_limit")
         self.ex_limit.add_class("wb-ex-limit")
         self.ex_order = t.bind(widgets.ToggleButtons(), "description", "order")
@@ -49,43 +53,75 @@ class TrainerTab:
         self.f_topic.add_class("wb-ex-f-topic")
         self.f_difficulty = self._filter("difficulty", DIFFICULTIES)
         self.f_department = self._filter("department", departments)
-        self.f_count = t.bind(widgets.BoundedIntText(value=0, min=0, max=500, style={"description_width": "140px"}),
-                              "description", "count")
+        self.f_count = t.bind(
+            widgets.BoundedIntText(value=0, min=0, max=500, style={"description_width": "140px"}),
+            "description",
+            "count",
+        )
         add_tags = ctx.button("add_tags", "wb-ex-add-tags", self.add_by_tags)
-        self.pick = t.bind(widgets.Dropdown(layout=widgets.Layout(width="620px"), options=self.scenario_options()),
-                           "description", "scenario")
+        self.pick = t.bind(
+            widgets.Dropdown(layout=widgets.Layout(width="620px"), options=self.scenario_options()),
+            "description",
+            "scenario",
+        )
         self.pick.add_class("wb-ex-pick")
         self.pick.observe(lambda ch: ctx.cb(self._preview_pick)() if not ctx.i18n.switching else None, names="value")
         add_one = ctx.button("add_one", "wb-ex-add-one", self.add_picked)
         self.chosen_list = widgets.Select(options=[], rows=8, layout=widgets.Layout(width="620px"))
         self.chosen_list.add_class("wb-ex-chosen")
-        moves = widgets.VBox([ctx.button("up", "wb-ex-up", lambda: self._move(-1)),
-                              ctx.button("down", "wb-ex-down", lambda: self._move(1)),
-                              ctx.button("remove", "wb-ex-remove", self._remove),
-                              ctx.button("clear", "wb-ex-clear", self._clear)])
+        moves = widgets.VBox(
+            [
+                ctx.button("up", "wb-ex-up", lambda: self._move(-1)),
+                ctx.button("down", "wb-ex-down", lambda: self._move(1)),
+                ctx.button("remove", "wb-ex-remove", self._remove),
+                ctx.button("clear", "wb-ex-clear", self._clear),
+            ]
+        )
         create = ctx.button("create_open", "wb-ex-create", lambda: self.create_exercise("open"), "primary")
         draft = ctx.button("create_draft", "wb-ex-draft", lambda: self.create_exercise("draft"))
         self.pick_preview = widgets.HTML()
         self.pick_preview.add_class("wb-ex-preview")
         self.ex_table = DataTable(
-            [Column("id", "col_id"), Column("name", "col_name"), Column("cohort", "col_cohort"),
-             Column("scenarios", "col_scenarios"), Column("status", "col_status", fmt=lambda v: ctx.i18n.t(f"st_{v}")),
-             Column("settings", "col_settings"), Column("created", "col_created")],
-            i18n=t, key="id", selectable=True, page_size=10,
-            select_label=lambda r: f"{r['id']} · {r['name']} ({r['status']})", cls="wb-ex-table")
+            [
+                Column("id", "col_id"),
+                Column("name", "col_name"),
+                Column("cohort", "col_cohort"),
+                Column("scenarios", "col_scenarios"),
+                Column("status", "col_status", fmt=lambda v: ctx.i18n.t(f"st_{v}")),
+                Column("settings", "col_settings"),
+                Column("created", "col_created"),
+            ],
+            i18n=t,
+            key="id",
+            selectable=True,
+            page_size=10,
+            select_label=lambda r: f"{r['id']} · {r['name']} ({r['status']})",
+            cls="wb-ex-table",
+        )
         open_b = ctx.button("open", "wb-ex-open", lambda: self.set_status("open"))
         close_b = ctx.button("close", "wb-ex-close", lambda: self.set_status("closed"))
-        self.widget = widgets.VBox([
-            self.ex_trainer,
-            label(t, "by_tag", tag="h4"),
-            widgets.HBox([self.f_violation, self.f_topic]), widgets.HBox([self.f_difficulty, self.f_department]),
-            widgets.HBox([self.f_count, add_tags]),
-            label(t, "by_hand", tag="h4"), widgets.HBox([self.pick, add_one]), self.pick_preview,
-            label(t, "chosen", tag="h4"), widgets.HBox([self.chosen_list, moves]),
-            widgets.HBox([self.ex_name, self.ex_cohort]), self.ex_limit, self.ex_order, self.ex_feedback,
-            widgets.HBox([create, draft]),
-            label(t, "exercises", tag="h4"), self.ex_table.widget, widgets.HBox([open_b, close_b]),
-        ])
+        self.widget = widgets.VBox(
+            [
+                self.ex_trainer,
+                label(t, "by_tag", tag="h4"),
+                widgets.HBox([self.f_violation, self.f_topic]),
+                widgets.HBox([self.f_difficulty, self.f_department]),
+                widgets.HBox([self.f_count, add_tags]),
+                label(t, "by_hand", tag="h4"),
+                widgets.HBox([self.pick, add_one]),
+                self.pick_preview,
+                label(t, "chosen", tag="h4"),
+                widgets.HBox([self.chosen_list, moves]),
+                widgets.HBox([self.ex_name, self.ex_cohort]),
+                self.ex_limit,
+                self.ex_order,
+                self.ex_feedback,
+                widgets.HBox([create, draft]),
+                label(t, "exercises", tag="h4"),
+                self.ex_table.widget,
+                widgets.HBox([open_b, close_b]),
+            ]
+        )
         ctx.on_refresh(self.refresh)
         ctx.on_bank_changed(self._bank_changed)
 
@@ -111,9 +147,15 @@ class TrainerTab:
 
     # ------------------------------------------------------------------ choosing scenarios
     def add_by_tags(self) -> list[str]:
-        codes = exercises.assemble(self.ctx.bank, violation=self.f_violation.value, topic=self.f_topic.value,
-                                   difficulty=self.f_difficulty.value, department=self.f_department.value,
-                                   count=self.f_count.value or None, seed=len(self.chosen))
+        codes = exercises.assemble(
+            self.ctx.bank,
+            violation=self.f_violation.value,
+            topic=self.f_topic.value,
+            difficulty=self.f_difficulty.value,
+            department=self.f_department.value,
+            count=self.f_count.value or None,
+            seed=len(self.chosen),
+        )
         new = [c for c in codes if c not in self.chosen]
         self.chosen.extend(new)
         self.render_chosen()
@@ -170,9 +212,17 @@ class TrainerTab:
         ctx = self.ctx
         who = self._trainer_name()
         exercise = exercises.create_exercise(
-            self.ex_name.value, list(self.chosen), who, cohort=self.ex_cohort.value.strip() or None,
-            time_limit_minutes=self.ex_limit.value or None, order=self.ex_order.value, feedback=self.ex_feedback.value,
-            status=status, bank=ctx.bank, url=ctx.url)
+            self.ex_name.value,
+            list(self.chosen),
+            who,
+            cohort=self.ex_cohort.value.strip() or None,
+            time_limit_minutes=self.ex_limit.value or None,
+            order=self.ex_order.value,
+            feedback=self.ex_feedback.value,
+            status=status,
+            bank=ctx.bank,
+            url=ctx.url,
+        )
         ctx.refresh_exercises()
         status_name = ctx.i18n.t(f"st_{exercise.status}")
         ctx.status.ok(ctx.i18n.t("created", id=exercise.id, name=exercise.name, status=status_name))
@@ -195,9 +245,21 @@ class TrainerTab:
         t = self.ctx.i18n
         rows = []
         for e in exercises.list_exercises(url=self.ctx.url):
-            settings = [t.t("no_limit") if not e.time_limit_minutes else f"{e.time_limit_minutes} min",
-                        t.t(f"order_{e.order}"), t.t(f"feedback_{e.feedback}")]
-            rows.append({"id": e.id, "name": e.name, "cohort": e.cohort or "", "scenarios": len(e.scenario_codes),
-                         "status": e.status, "settings": " · ".join(settings),
-                         "created": f"{e.created_at:%Y-%m-%d %H:%M} {e.created_by}", "version": e.version})
+            settings = [
+                t.t("no_limit") if not e.time_limit_minutes else f"{e.time_limit_minutes} min",
+                t.t(f"order_{e.order}"),
+                t.t(f"feedback_{e.feedback}"),
+            ]
+            rows.append(
+                {
+                    "id": e.id,
+                    "name": e.name,
+                    "cohort": e.cohort or "",
+                    "scenarios": len(e.scenario_codes),
+                    "status": e.status,
+                    "settings": " · ".join(settings),
+                    "created": f"{e.created_at:%Y-%m-%d %H:%M} {e.created_by}",
+                    "version": e.version,
+                }
+            )
         return rows

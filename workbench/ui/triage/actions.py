@@ -20,8 +20,13 @@ class ActionsPanel:
     ``show_current`` (the queue tab's), then the status line says what was done.
     """
 
-    def __init__(self, desk: Desk, refresh_all: Callable[[], None], select_current: Callable[[], None],
-                 show_current: Callable[[], None]):
+    def __init__(
+        self,
+        desk: Desk,
+        refresh_all: Callable[[], None],
+        select_current: Callable[[], None],
+        show_current: Callable[[], None],
+    ):
         self.desk = desk
         self.refresh_all, self.select_current, self.show_current = refresh_all, select_current, show_current
         i = desk.i18n
@@ -83,30 +88,38 @@ class ActionsPanel:
         self.override_button = button("override", "wb-override")
 
         for b, fn in (
-            (self.dispatch_button, self.on_dispatch), (self.support_button, self.on_support),
-            (self.joint_button, self.on_joint), (self.escalate_button, self.on_escalate),
+            (self.dispatch_button, self.on_dispatch),
+            (self.support_button, self.on_support),
+            (self.joint_button, self.on_joint),
+            (self.escalate_button, self.on_escalate),
             (self.feedback_button, self.on_feedback),
             (self.verify_pass_button, lambda _b: self.on_verify(True)),
             (self.verify_fail_button, lambda _b: self.on_verify(False)),
-            (self.reclassify_button, self.on_reclassify), (self.override_button, self.on_override),
+            (self.reclassify_button, self.on_reclassify),
+            (self.override_button, self.on_override),
         ):
             b.on_click(desk.cb(fn))
 
         def section(*children):
-            return widgets.VBox(list(children),
-                                layout=widgets.Layout(border="1px solid #d0d7de", padding="4px", margin="2px 0"))
+            return widgets.VBox(
+                list(children), layout=widgets.Layout(border="1px solid #d0d7de", padding="4px", margin="2px 0")
+            )
 
-        self.box = widgets.VBox([
-            label(i, "actions", tag="b"), self.note,
-            section(self.dispatch_dept, self.dispatch_button),
-            section(self.support_dept, self.support_button),
-            section(self.joint_lead, self.joint_members, self.joint_button),
-            section(self.escalate_button),
-            section(self.feedback_text, self.feedback_done, self.feedback_button),
-            section(self.verify_pass_button, self.verify_fail_button),
-            section(self.o_severity, self.o_lead, self.o_level, self.o_hours, self.o_reason, self.override_button),
-            section(self.reclassify_button),
-        ], layout=widgets.Layout(width="45%", margin="0 0 0 12px"))
+        self.box = widgets.VBox(
+            [
+                label(i, "actions", tag="b"),
+                self.note,
+                section(self.dispatch_dept, self.dispatch_button),
+                section(self.support_dept, self.support_button),
+                section(self.joint_lead, self.joint_members, self.joint_button),
+                section(self.escalate_button),
+                section(self.feedback_text, self.feedback_done, self.feedback_button),
+                section(self.verify_pass_button, self.verify_fail_button),
+                section(self.o_severity, self.o_lead, self.o_level, self.o_hours, self.o_reason, self.override_button),
+                section(self.reclassify_button),
+            ],
+            layout=widgets.Layout(width="45%", margin="0 0 0 12px"),
+        )
         self.box.add_class("wb-actions")
         self.update_buttons(None)
 
@@ -156,7 +169,7 @@ class ActionsPanel:
     def _need_current(self) -> int:
         if self.desk.current_id is None:
             t = self.desk.i18n.t
-            error = InputError("report", f'{t("select_report", lang="zh")} · {t("select_report", lang="en")}')
+            error = InputError("report", f"{t('select_report', lang='zh')} · {t('select_report', lang='en')}")
             error.message = service.Message("select_report")
             raise error
         return self.desk.current_id
@@ -179,8 +192,9 @@ class ActionsPanel:
 
     def on_dispatch(self, _b=None) -> None:
         rid = self._need_current()
-        service.dispatch(rid, self.desk.who(), department=self.dispatch_dept.value, note=self._note(),
-                         **self._stamp(rid))
+        service.dispatch(
+            rid, self.desk.who(), department=self.dispatch_dept.value, note=self._note(), **self._stamp(rid)
+        )
         self._after_action("act_dispatch")
 
     def on_support(self, _b=None) -> None:
@@ -190,8 +204,14 @@ class ActionsPanel:
 
     def on_joint(self, _b=None) -> None:
         rid = self._need_current()
-        service.open_joint_action(rid, self.desk.who(), self.joint_lead.value, list(self.joint_members.value),
-                                  note=self._note(), **self._stamp(rid))
+        service.open_joint_action(
+            rid,
+            self.desk.who(),
+            self.joint_lead.value,
+            list(self.joint_members.value),
+            note=self._note(),
+            **self._stamp(rid),
+        )
         self._after_action("act_joint")
 
     def on_escalate(self, _b=None) -> None:
@@ -201,8 +221,9 @@ class ActionsPanel:
 
     def on_feedback(self, _b=None) -> None:
         rid = self._need_current()
-        service.record_feedback(rid, self.desk.who(), self.feedback_text.value, done=self.feedback_done.value,
-                                **self._stamp(rid))
+        service.record_feedback(
+            rid, self.desk.who(), self.feedback_text.value, done=self.feedback_done.value, **self._stamp(rid)
+        )
         self.feedback_text.value = ""
         self._after_action("act_feedback")
 

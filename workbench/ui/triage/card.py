@@ -24,8 +24,10 @@ def render_classification(desk: Desk, report_id: int | None) -> str:
     )
     if r.severity is None:
         problem = str(desk.localized(service.problem_message(report_id, desk.url)))
-        return (f'{head}<div class="wb-unclassified"><b>{html.escape(t("no_classification"))}</b><br>'
-                f'{html.escape(t("kept_unclassified", problem=problem))}</div></div>')
+        return (
+            f'{head}<div class="wb-unclassified"><b>{html.escape(t("no_classification"))}</b><br>'
+            f"{html.escape(t('kept_unclassified', problem=problem))}</div></div>"
+        )
     severity = html.escape(r.severity)
     deadline = t("deadline_value", due=desk.fmt_time(r.due_at), hours=num(r.handle_within_hours))
     rows = [
@@ -46,8 +48,10 @@ def render_classification(desk: Desk, report_id: int | None) -> str:
     override = ""
     if r.overridden:
         engine = r.classification_by_engine or {}
-        said = (f"{term('sev', engine.get('severity'))} · {dept(engine.get('lead'))}"
-                f" · {term('level', engine.get('coordination_level'))}")
+        said = (
+            f"{term('sev', engine.get('severity'))} · {dept(engine.get('lead'))}"
+            f" · {term('level', engine.get('coordination_level'))}"
+        )
         note = t("overridden_note", who=r.override_by or "", reason=r.override_reason or "", engine=said)
         override = f'<div class="wb-overridden">{html.escape(note)}</div>'
     return (

@@ -142,20 +142,20 @@ class _Forward:
 # The console's names for what its parts hold: "name" or "name=attr" (the part's own name differs).
 _FORWARDED = {
     "desk": "url engine clock i18n status operator current_id current_version last_intake problem"
-            " localized who dept_name category_name term",
+    " localized who dept_name category_name term",
     "intake_tab": "intake_box=box source category received_at community address key_road people flag_boxes"
-                  " description submit classification form on_submit",
+    " description submit classification form on_submit",
     "queue_tab": "queue_box=box f_source f_severity f_department f_status f_text f_overdue refresh_button"
-                 " queue_table detail history_table history_label show_current refresh_queue=refresh",
+    " queue_table detail history_table history_label show_current refresh_queue=refresh",
     "actions_panel": "actions_box=box note dispatch_dept dispatch_button support_dept support_button joint_lead"
-                     " joint_members joint_button escalate_button feedback_text feedback_done feedback_button"
-                     " verify_pass_button verify_fail_button reclassify_button o_severity o_lead o_level o_hours"
-                     " o_reason override_button on_dispatch on_support on_joint on_escalate on_feedback on_verify"
-                     " on_reclassify on_override",
+    " joint_members joint_button escalate_button feedback_text feedback_done feedback_button"
+    " verify_pass_button verify_fail_button reclassify_button o_severity o_lead o_level o_hours"
+    " o_reason override_button on_dispatch on_support on_joint on_escalate on_feedback on_verify"
+    " on_reclassify on_override",
     "overdue_tab": "overdue_box=box overdue_dept_table overdue_table refresh_overdue=refresh",
     "overrides_tab": "overrides_box=box overrides_summary overrides_table override_stats refresh_overrides=refresh",
     "dashboard_tab": "dashboard_box=box dash_by dash_days dash_total dash_chart dashboard_data figure bars y_axis"
-                     " y_scale refresh_dashboard=refresh",
+    " y_scale refresh_dashboard=refresh",
 }
 for _part, _names in _FORWARDED.items():
     for _name in _names.split():

@@ -13,8 +13,7 @@ from workbench import triage as service
 from workbench.ui.triage.desk import Desk
 
 # category10: one colour per series of the stacked bars
-PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
-           "#17becf"]
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
 
 class DashboardTab:
@@ -57,13 +56,24 @@ class DashboardTab:
         if self.figure is None:
             x, y = bq.OrdinalScale(), bq.LinearScale(min=0)
             self.y_scale = y
-            self.bars = bq.Bars(x=dates, y=[[0] * len(dates)], scales={"x": x, "y": y}, type="stacked",
-                                display_legend=True, labels=[""], colors=PALETTE)
+            self.bars = bq.Bars(
+                x=dates,
+                y=[[0] * len(dates)],
+                scales={"x": x, "y": y},
+                type="stacked",
+                display_legend=True,
+                labels=[""],
+                colors=PALETTE,
+            )
             ax_x = bq.Axis(scale=x, tick_rotate=-45, tick_style={"font-size": "9px"})
             self.y_axis = ax_y = bq.Axis(scale=y, side="left", tick_format="d")
-            self.figure = bq.Figure(marks=[self.bars], axes=[ax_x, ax_y],
-                                    layout=widgets.Layout(width="100%", height="380px"), legend_location="top-right",
-                                    fig_margin={"top": 40, "bottom": 60, "left": 50, "right": 20})
+            self.figure = bq.Figure(
+                marks=[self.bars],
+                axes=[ax_x, ax_y],
+                layout=widgets.Layout(width="100%", height="380px"),
+                legend_location="top-right",
+                fig_margin={"top": 40, "bottom": 60, "left": 50, "right": 20},
+            )
             self.figure.add_class("wb-dashboard-chart")
             self.dash_chart.children = [self.figure]
         with self.bars.hold_sync():

@@ -51,8 +51,9 @@ class IntakeTab:
             box.add_class(f"wb-flag-{flag}")
             i.bind(box, "description", f"flag_{flag}")
             self.flag_boxes[flag] = box
-        flags = widgets.HBox([label(i, "flags", tag="b")] + list(self.flag_boxes.values()),
-                             layout=widgets.Layout(flex_flow="row wrap"))
+        flags = widgets.HBox(
+            [label(i, "flags", tag="b")] + list(self.flag_boxes.values()), layout=widgets.Layout(flex_flow="row wrap")
+        )
         self.description = widgets.Textarea(layout=widgets.Layout(width="460px", height="70px"))
         self.description.add_class("wb-description")
         i.bind(self.description, "description", "description")
@@ -62,8 +63,20 @@ class IntakeTab:
         self.submit.on_click(desk.cb(self.on_submit))
         self.classification = widgets.HTML()
         self.classification.add_class("wb-classification")
-        form = widgets.VBox([self.source, self.category, self.received_at, self.community, self.address,
-                             self.key_road, self.people, flags, self.description, self.submit])
+        form = widgets.VBox(
+            [
+                self.source,
+                self.category,
+                self.received_at,
+                self.community,
+                self.address,
+                self.key_road,
+                self.people,
+                flags,
+                self.description,
+                self.submit,
+            ]
+        )
         form.add_class("wb-intake")
         self.box = widgets.HBox([form, self.classification], layout=widgets.Layout(align_items="flex-start"))
         self.classification.layout = widgets.Layout(width="560px", margin="0 0 0 16px")
@@ -107,8 +120,7 @@ class IntakeTab:
         if result.classified:
             desk.status.say("ok", "filed_ok", number=result.number)
         else:
-            desk.status.say("info", "filed_unclassified", number=result.number,
-                            problem=desk.localized(result.message))
+            desk.status.say("info", "filed_unclassified", number=result.number, problem=desk.localized(result.message))
 
     def show_last(self) -> None:
         """The card of the report filed last, again (after a language switch)."""

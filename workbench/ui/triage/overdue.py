@@ -26,7 +26,10 @@ class OverdueTab:
                 Column("max_overdue_hours", "col_max_overdue", fmt=num),
                 Column("total_overdue_hours", "col_total_overdue", fmt=num),
             ],
-            i18n=i, page_size=20, key="department", cls="wb-overdue-by-department",
+            i18n=i,
+            page_size=20,
+            key="department",
+            cls="wb-overdue-by-department",
         )
         self.overdue_table = DataTable(
             [
@@ -38,11 +41,16 @@ class OverdueTab:
                 Column("due_at", "col_due", fmt=desk.fmt_time),
                 Column("overdue_hours", "col_overdue", fmt=num),
             ],
-            i18n=i, page_size=20, key="id", cls="wb-overdue-list",
+            i18n=i,
+            page_size=20,
+            key="id",
+            cls="wb-overdue-list",
         )
         self.box.children = [
-            label(i, "overdue_by_dept", tag="b"), self.overdue_dept_table.widget,
-            label(i, "overdue_list", tag="b"), self.overdue_table.widget,
+            label(i, "overdue_by_dept", tag="b"),
+            self.overdue_dept_table.widget,
+            label(i, "overdue_list", tag="b"),
+            self.overdue_table.widget,
         ]
 
     def refresh(self) -> None:

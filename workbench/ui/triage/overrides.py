@@ -33,7 +33,10 @@ class OverridesTab:
                 Column("changed", "col_changed", fmt=self._changed_text, sortable=False),
                 Column("rules_version", "rules_version"),
             ],
-            i18n=desk.i18n, page_size=20, key="at", cls="wb-overrides-list",
+            i18n=desk.i18n,
+            page_size=20,
+            key="at",
+            cls="wb-overrides-list",
         )
         self.box.children = [self.overrides_summary, self.overrides_table.widget]
 
@@ -42,8 +45,13 @@ class OverridesTab:
         stats = service.override_stats(url=desk.url)
         by_cat = "、".join(f"{desk.category_name(k)} {v}" for k, v in stats["by_category"].items()) or "—"
         by_field = "、".join(f"{desk.i18n.t(k)} {v}" for k, v in stats["by_field"].items()) or "—"
-        summary = desk.i18n.t("overrides_summary", overrides=stats["overrides"], reports=stats["reports"],
-                              by_category=by_cat, by_field=by_field)
+        summary = desk.i18n.t(
+            "overrides_summary",
+            overrides=stats["overrides"],
+            reports=stats["reports"],
+            by_category=by_cat,
+            by_field=by_field,
+        )
         self.overrides_summary.value = html.escape(summary)
         self.overrides_table.set_rows(list(reversed(stats["items"])))
         self.override_stats = stats

@@ -41,9 +41,12 @@ class QueueTab:
         self.f_overdue = widgets.Checkbox(value=False)
         i.bind(self.f_overdue, "description", "overdue_only")
         for w, cls in (
-            (self.f_source, "wb-filter-source"), (self.f_severity, "wb-filter-severity"),
-            (self.f_department, "wb-filter-department"), (self.f_status, "wb-filter-status"),
-            (self.f_overdue, "wb-filter-overdue"), (self.f_text, "wb-filter-text"),
+            (self.f_source, "wb-filter-source"),
+            (self.f_severity, "wb-filter-severity"),
+            (self.f_department, "wb-filter-department"),
+            (self.f_status, "wb-filter-status"),
+            (self.f_overdue, "wb-filter-overdue"),
+            (self.f_text, "wb-filter-text"),
         ):
             w.add_class(cls)
             w.observe(desk.cb(self._filters_changed), names="value")
@@ -66,7 +69,10 @@ class QueueTab:
                 Column("overdue_hours", "col_overdue", fmt=lambda v: "" if not v else num(v)),
                 Column("overridden", "col_overridden", fmt=lambda v: i.t("yes") if v else ""),
             ],
-            i18n=i, page_size=12, key="id", selectable=True,
+            i18n=i,
+            page_size=12,
+            key="id",
+            selectable=True,
             select_label=lambda r: f"{r['number']} · {desk.category_name(r['category'])} · {term('st', r['status'])}",
             cls="wb-queue",
         )
@@ -83,18 +89,29 @@ class QueueTab:
                 Column("to_status", "col_to", fmt=lambda v: term("st", v), sortable=False),
                 Column("note", "col_note", sortable=False),
             ],
-            i18n=i, page_size=50, key="at", cls="wb-history",
+            i18n=i,
+            page_size=50,
+            key="at",
+            cls="wb-history",
         )
         self.history_label = label(i, "history", tag="b")
         self.actions = ActionsPanel(desk, refresh_all, self.select_current, self.show_current)
         filters = widgets.HBox(
-            [self.f_source, self.f_severity, self.f_department, self.f_status, self.f_text, self.f_overdue,
-             self.refresh_button],
+            [
+                self.f_source,
+                self.f_severity,
+                self.f_department,
+                self.f_status,
+                self.f_text,
+                self.f_overdue,
+                self.refresh_button,
+            ],
             layout=widgets.Layout(flex_flow="row wrap"),
         )
         filters.add_class("wb-filters")
-        detail_box = widgets.VBox([self.detail, self.history_label, self.history_table.widget],
-                                  layout=widgets.Layout(width="55%"))
+        detail_box = widgets.VBox(
+            [self.detail, self.history_label, self.history_table.widget], layout=widgets.Layout(width="55%")
+        )
         below = widgets.HBox([detail_box, self.actions.box], layout=widgets.Layout(align_items="flex-start"))
         self.box = widgets.VBox([filters, self.queue_table.widget, below])
 
@@ -110,8 +127,13 @@ class QueueTab:
     def refresh(self) -> None:
         desk = self.desk
         rows = service.queue(
-            source=self.f_source.value, severity=self.f_severity.value, department=self.f_department.value,
-            status=self.f_status.value, overdue_only=self.f_overdue.value, at=desk.clock(), url=desk.url,
+            source=self.f_source.value,
+            severity=self.f_severity.value,
+            department=self.f_department.value,
+            status=self.f_status.value,
+            overdue_only=self.f_overdue.value,
+            at=desk.clock(),
+            url=desk.url,
             text=self.f_text.value,
         )
         for row in rows:
