@@ -108,3 +108,24 @@ def test_the_demo_county_answers_do_not_change(demo):
     expected = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
     assert len(got["cases"]) == len(expected["cases"]) and len(got["reports"]) == len(expected["reports"])
     assert got == expected
+
+
+if __name__ == "__main__":
+    # A deliberate change of the rules that changes the demo county's answers (say which in the commit):
+    #   .venv/bin/python tests/test_case_contract.py  -> rewrites the snapshot
+    import tempfile
+
+    from workbench.demo import build_demo
+    from workbench.store.migrate import upgrade
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/demo.db"
+        upgrade(url)
+        build_demo(url, seed=7, anchor=ANCHOR, **SMALL)
+        with session_scope(url) as s:
+            cases = s.execute(select(m.CaseFile).order_by(m.CaseFile.number)).scalars().all()
+            reports = s.execute(select(m.Report).order_by(m.Report.number)).scalars().all()
+            snapshot = answers(cases, reports, get_decision_engine())
+        dispose_engines()
+    SNAPSHOT.write_text(json.dumps(snapshot, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{SNAPSHOT}: {len(snapshot['cases'])} case files, {len(snapshot['reports'])} reports")

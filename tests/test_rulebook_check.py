@@ -296,3 +296,23 @@ def test_not_utf8_is_named(tmp_path, capsys):
 def test_missing_directory(tmp_path, capsys):
     assert main(["check", "--rules", str(tmp_path / "nowhere")]) == 1
     assert "rules directory not found" in capsys.readouterr().err
+
+
+def test_catalogue_and_ownership_must_name_the_same_lead(tmp_path, capsys):
+    """The decider of a violation (catalogue) and the lead for its event (ownership) are one department."""
+    root = tmp_path / "rules"
+    shutil.copytree(Path(__file__).parents[1] / "rules", root)
+    catalogue = root / "catalogue.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    marker = "  - code: household_waste_dumping"
+    head, tail = text.split(marker, 1)
+    tail = tail.replace("department: urban_management", "department: sanitation", 1)
+    catalogue.write_text(head + marker + tail, encoding="utf-8")
+    assert main(["check", "--rules", str(root)]) == 1
+    out = capsys.readouterr()
+    line = _line_of(catalogue, "code: household_waste_dumping")
+    assert re.search(
+        rf"catalogue\.yaml:{line}: household_waste_dumping: department sanitation here, but ownership\.yaml routes "
+        r"the event to urban_management",
+        out.out + out.err,
+    ), out.out + out.err

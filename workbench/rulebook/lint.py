@@ -50,7 +50,26 @@ def lint(book: RuleBook) -> list[Problem]:
     if book.severity is not None:
         problems += _stage(book.severity, optional=set(), catch_all=True)
     problems += _tests(book)
+    problems += _owners(book)
     return problems
+
+
+def _owners(book: RuleBook) -> list[Problem]:
+    """The department that decides a violation (catalogue) is the lead of its event category (ownership)."""
+    out = []
+    leads = {row.category: row for row in book.ownership}
+    for code, violation in book.violations.items():
+        row = leads.get(code)
+        if row is not None and row.lead != violation.department:
+            out.append(
+                Problem(
+                    violation.where.path,
+                    violation.where.line,
+                    f"{code}: department {violation.department} here, but ownership.yaml routes the event to "
+                    f"{row.lead} as lead; make them agree (the county's 相对集中 decision belongs in both files)",
+                )
+            )
+    return out
 
 
 def _fines(book: RuleBook, code: str, version) -> list[Problem]:
