@@ -49,6 +49,8 @@ class Decision:
     mitigation: list[str]  # ids of the mitigation rows that hold (Arts. 30-32)
     mandatory_mitigation: bool  # one of them is 应当 (shall), not 可以 (may)
     trace: list[dict]
+    # a proposed fine inside the statute's own range (None: nothing proposed); false cites Art. 76
+    within_statute: bool | None = None
 
     def to_dict(self) -> dict:
         out = dict(self.__dict__)
@@ -178,6 +180,7 @@ class Engine:
                     "where": "",
                 }
             )
+        within_statute = self._within_statute(case, violation, trace, basis)
         if not state["penalize"]:
             state.update(procedure=None, hearing_right=False, legal_review=False)
         return Decision(
@@ -198,7 +201,35 @@ class Engine:
             mitigation=mitigation,
             mandatory_mitigation=bool(state.get("mandatory_mitigation")),
             trace=trace,
+            within_statute=within_statute,
         )
+
+    def _within_statute(self, case: CaseInput, violation, trace: list, basis: list) -> bool | None:
+        """Is the proposed fine inside the statutory range for this party? Outside it is unlawful (Art. 76)."""
+        if case.proposed_penalty is None:
+            return None
+        amount = case.proposed_penalty["fine_yuan"]
+        if violation.fine is not None:
+            low, high = violation.fine[case.party_kind]
+        elif violation.fine_rate is not None and case.facts.get(violation.fine_rate[0]) is not None:
+            base = case.facts[violation.fine_rate[0]]
+            low, high = round(base * violation.fine_rate[1]), round(base * violation.fine_rate[2])
+        else:
+            return None
+        # a fine of 0 is no fine (a warning or exemption), not a fine below the minimum
+        within = amount == 0 or low <= amount <= high
+        if not within:
+            _add_basis(basis, "行政处罚法 第七十六条")
+            trace.append(
+                {
+                    "rule": "within_statute",
+                    "why": f"proposed fine {amount} yuan is outside the statutory range [{low}, {high}] of "
+                    f"{violation.penalty_basis}: a penalty without legal basis (Art. 76)",
+                    "where": str(violation.where),
+                    "basis": "行政处罚法 第七十六条",
+                }
+            )
+        return within
 
     def _no_penalty(self, case: CaseInput, violation, state, trace, basis) -> Decision:
         within = None

@@ -181,6 +181,13 @@ def parse_case(case: Any, book: RuleBook, today: dt.date | None = None) -> CaseI
         if not isinstance(other, list) or any(o not in OTHER_PENALTIES for o in other):
             raise InputError("proposed_penalty.other", f"must be a list from {', '.join(OTHER_PENALTIES)}")
         proposed = {"fine_yuan": fine, "other": list(other)}
+        decider = book.departments.get(violation.department)
+        if "detention" in proposed["other"] and not (decider and decider.restricts_liberty):
+            raise InputError(
+                "proposed_penalty.other",
+                f"detention (行政拘留) cannot be proposed by {violation.department}: only the police and organs named "
+                "by law may restrict personal liberty (行政处罚法 第十八条第三款); remove it or refer the case",
+            )
 
     event: dict[str, Any] = {
         "violation": code,

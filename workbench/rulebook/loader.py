@@ -142,7 +142,7 @@ class _Reader(ViolationReader):
             if not isinstance(row, CommentedMap):
                 self.err(rel, line, "each department must be a mapping")
                 continue
-            self.closed(rel, row, {"code", "name", "kind"}, {"code", "name", "kind"}, "department")
+            self.closed(rel, row, {"code", "name", "kind", "restricts_liberty"}, {"code", "name", "kind"}, "department")
             code = self.text(rel, row, "code", "department")
             zh, en = self.names(rel, row, f"department {code}")
             if code in book.departments:
@@ -154,7 +154,15 @@ class _Reader(ViolationReader):
                     self.line_of(row, "kind"),
                     f"department {code}: kind must be enforcement, coordination or approval",
                 )
-            book.departments[code] = Department(code, zh, en, str(kind), Where(rel, line))
+            liberty = row.get("restricts_liberty", False)
+            if not isinstance(liberty, bool):
+                self.err(
+                    rel,
+                    self.line_of(row, "restricts_liberty"),
+                    f"department {code}: restricts_liberty is true or false",
+                )
+                liberty = False
+            book.departments[code] = Department(code, zh, en, str(kind), Where(rel, line), liberty)
 
     def provisions(self, book: RuleBook) -> None:
         path = self.root / "provisions.yaml"

@@ -44,6 +44,8 @@ class Department:
     name_en: str
     kind: str
     where: Where
+    # may restrict personal liberty (行政拘留): only the police and organs named by law (APL Art. 18 ¶3)
+    restricts_liberty: bool = False
 
 
 @dataclass
