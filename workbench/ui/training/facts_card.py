@@ -57,6 +57,10 @@ class FactsCard:
         who = [self._name(PARTY_NAMES, party.get("kind")), self._name(CAPACITY_NAMES, party.get("capacity", "full"))]
         if party.get("age") is not None:
             who.insert(1, f"{party['age']}岁" if lang == 0 else f"aged {party['age']}")
+        elif party.get("birth_date"):
+            # the trainee is shown the birth date and works the age out (周岁, from the day after the birthday)
+            born = party["birth_date"]
+            who.insert(1, f"{born} 出生" if lang == 0 else f"born {born}")
         rows.append((FACT_LABELS["party"][lang], " · ".join(who)))
         for fact, value in (case.get("facts") or {}).items():
             spec = violation.facts.get(fact) if violation else None
