@@ -48,3 +48,7 @@ def test_durable_and_python_agree(name):
         for r in v.levels
     }
     assert len(seen_rows & all_rows) >= 0.6 * len(all_rows), sorted(all_rows - seen_rows)
+    if name == "project":
+        # the dated provisions are reached too: a 2017-text row, and Art. 37 weighing the two texts
+        assert "art37/provisions" in seen_rows
+        assert any(rule.endswith("_2017") for rule in seen_rows), sorted(r for r in seen_rows if "/" in r)

@@ -120,6 +120,65 @@ class Engine:
 
     # -- decide ------------------------------------------------------------
     def _decide(self, case: CaseInput) -> Decision:
+        """Art. 37 over the general provisions: the law in force when the act occurred, unless the law in force
+        at the decision is lighter for the party. Procedure always follows the law at the decision (程序从新)."""
+        occurred, decided = case.occurred, case.decision_date
+        changed = sorted({b for b in self._provision_boundaries() if occurred < b <= decided})
+        at_act = self._decide_at(case, occurred)
+        if not changed:
+            return at_act
+        at_decision = self._decide_at(case, decided)
+        rows = sorted(
+            {
+                f"{stage.name}/{row.id}"
+                for stage in self._substantive_stages()
+                for row in stage.rows
+                if row.in_force(occurred) != row.in_force(decided)
+            }
+        )
+        change = f"the provisions changed on {', '.join(map(str, changed))} (rows {', '.join(rows)})"
+        if _lightness(at_decision) < _lightness(at_act):
+            chosen, why = (
+                at_decision,
+                (
+                    f"Art. 37 从旧兼从轻: {change}; "
+                    f"the law at decision ({decided}) is lighter for the party than the law when the act occurred "
+                    f"({occurred}): {_summary(at_decision)} instead of {_summary(at_act)}; the lighter one applies"
+                ),
+            )
+        else:
+            chosen, why = (
+                at_act,
+                (
+                    f"Art. 37 从旧兼从轻: {change}; "
+                    f"the law when the act occurred ({occurred}) applies: {_summary(at_act)}; the law at decision "
+                    f"({decided}) is not lighter ({_summary(at_decision)})"
+                ),
+            )
+        chosen.trace.insert(
+            0, {"rule": "art37/provisions", "why": why, "where": "provisions.yaml", "basis": "行政处罚法 第三十七条"}
+        )
+        _add_basis(chosen.basis, "行政处罚法 第三十七条")
+        return chosen
+
+    def _substantive_stages(self) -> list[Stage]:
+        """The stages before ``procedure``: they decide whether and how much (Art. 37 weighs them)."""
+        out = []
+        for stage in self.rulebook.stages:
+            if stage.name == "procedure":
+                break
+            out.append(stage)
+        return out
+
+    def _provision_boundaries(self) -> set[dt.date]:
+        out = set()
+        for stage in self._substantive_stages():
+            for row in stage.rows:
+                out.update(d for d in (row.valid_from, row.valid_before) if d is not None)
+        return out
+
+    def _decide_at(self, case: CaseInput, law_day: dt.date) -> Decision:
+        """The decision with the substantive provisions in force on ``law_day``."""
         book = self.rulebook
         violation = book.violations[case.violation]
         event = dict(case.event)
@@ -132,7 +191,7 @@ class Engine:
         for stage in book.stages:
             if stage.name == "procedure":
                 break
-            self._run_stage(stage, event, state, trace, basis)
+            self._run_stage(stage, event, state, trace, basis, law_day)
             if not state["penalize"]:
                 return self._no_penalty(case, violation, state, trace, basis)
 
@@ -168,7 +227,7 @@ class Engine:
         for stage in book.stages:
             seen = seen or stage.name == "procedure"
             if seen and state["penalize"]:  # no procedure to choose for an exempt case
-                self._run_stage(stage, event, state, trace, basis)
+                self._run_stage(stage, event, state, trace, basis, case.decision_date)
         within = None
         if proposed is not None and fine is not None:
             within = fine[0] <= proposed["fine_yuan"] <= fine[1]
@@ -255,15 +314,19 @@ class Engine:
             trace=trace,
         )
 
-    def _run_stage(self, stage: Stage, event: dict, state: dict, trace: list, basis: list) -> None:
+    def _run_stage(
+        self, stage: Stage, event: dict, state: dict, trace: list, basis: list, day: dt.date | None = None
+    ) -> None:
         for key, value in stage.defaults.items():
             event.setdefault(key, value)
             state.setdefault(key, value)
-        table = self._table(f"stage/{stage.name}", stage.rows)
-        fired = (
-            [self._first(table, stage.rows, event)] if stage.mode == "first" else self._all(table, stage.rows, event)
-        )
-        by_id = {r.id: r for r in stage.rows}
+        rows = stage.rows if day is None else [r for r in stage.rows if r.in_force(day)]
+        name = f"stage/{stage.name}"
+        if len(rows) != len(stage.rows):  # one compiled table per set of rows in force
+            name += "@" + ",".join(r.id for r in rows)
+        table = self._table(name, rows)
+        fired = [self._first(table, rows, event)] if stage.mode == "first" else self._all(table, rows, event)
+        by_id = {r.id: r for r in rows}
         for rid in fired:
             if rid is None:
                 continue
@@ -416,6 +479,21 @@ class Engine:
 
 def _scalars(event: dict) -> dict:
     return {k: v for k, v in event.items() if not isinstance(v, (list, dict))}
+
+
+def _lightness(decision: Decision) -> tuple:
+    """Lighter first: no penalty, then the lower maximum fine, the lower minimum, the lower level."""
+    fine = decision.fine_yuan or {"min": 0, "max": 0}
+    if not decision.penalize:
+        return (0, 0, 0, -1)
+    return (1, fine["max"], fine["min"], LEVEL_RANK.get(decision.level or "", -1))
+
+
+def _summary(decision: Decision) -> str:
+    if not decision.penalize:
+        return f"no penalty ({decision.reason})"
+    fine = decision.fine_yuan
+    return f"{decision.level} {fine['min']}–{fine['max']} yuan" if fine else f"{decision.level}"
 
 
 def _weight(chosen) -> tuple:

@@ -236,7 +236,11 @@ class _Reader(ViolationReader):
                 self.err(rel, rline, f"stage {name}: each row must be a mapping")
                 continue
             if not self.closed(
-                rel, row, {"id", "when", "set", "basis", "text"}, {"id", "when", "set", "basis"}, f"stage {name} row"
+                rel,
+                row,
+                {"id", "when", "set", "basis", "text", "in_force"},
+                {"id", "when", "set", "basis"},
+                f"stage {name} row",
             ):
                 continue
             rid = str(row["id"])
@@ -250,7 +254,8 @@ class _Reader(ViolationReader):
                 self.err(rel, self.line_of(row, "set"), f"{what}: set must map output fields to values")
                 continue
             basis = self.basis(rel, row, what)
-            if when is None:
+            window = self.window(rel, row, what)
+            if when is None or window is None:
                 continue
             rows.append(
                 StageRow(
@@ -260,9 +265,30 @@ class _Reader(ViolationReader):
                     basis,
                     str(row.get("text", "")),
                     Where(rel, rline),
+                    *window,
                 )
             )
         return Stage(name, mode, rows, {k: plain(v) for k, v in defaults.items()}, Where(rel, line))
+
+    def window(self, rel: str, row: CommentedMap, what: str) -> tuple[dt.date | None, dt.date | None] | None:
+        """``in_force: {from: D, before: D}``: the days the text a row rests on was in force (before: exclusive,
+        the day its successor took effect). None (after an error) when the window is malformed."""
+        node = row.get("in_force")
+        if node is None:
+            return (None, None)
+        line = self.line_of(row, "in_force")
+        if not isinstance(node, dict) or not node or set(node) - {"from", "before"}:
+            self.err(rel, line, f"{what}: in_force takes from: and/or before: dates (YYYY-MM-DD)")
+            return None
+        start, end = node.get("from"), node.get("before")
+        for key, value in (("from", start), ("before", end)):
+            if value is not None and not isinstance(value, dt.date):
+                self.err(rel, line, f"{what}: in_force.{key} must be a date YYYY-MM-DD, not {value!r}")
+                return None
+        if start is not None and end is not None and end <= start:
+            self.err(rel, line, f"{what}: in_force.before {end} is not after in_force.from {start}")
+            return None
+        return (start, end)
 
     def ownership(self, book: RuleBook) -> None:
         path = self.root / "ownership.yaml"

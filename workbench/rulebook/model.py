@@ -117,6 +117,14 @@ class StageRow:
     basis: str
     text: str
     where: Where
+    # validity window of the text the row rests on (in_force: {from: D, before: D}); None: always
+    valid_from: dt.date | None = None
+    valid_before: dt.date | None = None
+
+    def in_force(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_before is None or day < self.valid_before
+        )
 
 
 @dataclass
