@@ -103,18 +103,7 @@ class ReportMaker:
             }
         ]
         if rng.random() < float(county.get("report_override_share", 0.03)):
-            engine_view = {
-                k: triage[k]
-                for k in (
-                    "severity",
-                    "lead",
-                    "assist",
-                    "coordination_level",
-                    "escalate_to",
-                    "handle_within_hours",
-                    "due_at",
-                )
-            }
+            engine_view = {k: triage[k] for k in triage_service.CLASSIFIED_FIELDS}
             other_leads = [r.lead for r in self.book.ownership if r.lead != row["lead"]]
             if row["severity"] == "general" and rng.random() < 0.6:
                 row["severity"], row["coordination_level"] = "composite", max(2, row["coordination_level"] or 1)

@@ -355,19 +355,7 @@ def _first_event(session: Session, report: m.Report, who: str, now: dt.datetime)
 
 # the report's classification as triage staff may override it (triage.OVERRIDE_FIELDS), with what goes with it:
 # the deadline, the department handling it, and the basis, trace and rules version the classification was made on
-_STAFF_CLASSIFICATION = (
-    "severity",
-    "lead",
-    "assist",
-    "coordination_level",
-    "escalate_to",
-    "handle_within_hours",
-    "due_at",
-    "assigned_to",
-    "basis",
-    "trace",
-    "rules_version",
-)
+_STAFF_CLASSIFICATION = (*triage.CLASSIFIED_FIELDS, "assigned_to", "basis", "trace", "rules_version")
 
 
 def _status_event(

@@ -51,6 +51,7 @@ import time  # noqa: F401  (service.time: tests make the intake's retry pause in
 
 from workbench.triage.base import (
     ALLOWED_FROM,
+    CLASSIFIED_FIELDS,
     COUNTY_TZ,
     ESCALATION_TARGETS,
     INTAKE_ATTEMPTS,
@@ -111,6 +112,7 @@ __all__ = [
     "INTAKE_ATTEMPTS",
     "MIN_REASON_CHARS",
     "NUMBER_LOCK_SPACE",
+    "CLASSIFIED_FIELDS",
     "OVERRIDE_FIELDS",
     "SEVERITIES",
     "QUEUE_COLUMNS",

@@ -24,6 +24,8 @@ from workbench.triage.messages import (
 
 COUNTY_TZ = ZoneInfo("Asia/Shanghai")
 OVERRIDE_FIELDS = ("severity", "lead", "assist", "coordination_level", "escalate_to", "handle_within_hours")
+# what an engine classification sets on a report: what staff may override, and the deadline that follows from it
+CLASSIFIED_FIELDS = (*OVERRIDE_FIELDS, "due_at")
 MIN_REASON_CHARS = 4
 ESCALATION_TARGETS = ["community", "county_leaders"]
 INTAKE_ATTEMPTS = 8  # an intake whose number another writer took is tried again, with a fresh number, up to this often

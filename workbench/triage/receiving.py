@@ -29,6 +29,7 @@ from workbench.rulebook.model import REPORT_FLAGS, REPORT_SOURCES
 from workbench.store import session_scope, use_session
 from workbench.store.models import Report
 from workbench.triage.base import (
+    CLASSIFIED_FIELDS,
     COUNTY_TZ,
     INTAKE_ATTEMPTS,
     NUMBER_LOCK_SPACE,
@@ -181,17 +182,7 @@ def _classify_into(s: Session, report: Report, who: str, at: dt.datetime, engine
 
 
 def _summary(triage: dict) -> dict:
-    keys = (
-        "severity",
-        "lead",
-        "assist",
-        "coordination_level",
-        "escalate_to",
-        "handle_within_hours",
-        "due_at",
-        "rules_version",
-    )
-    return {k: triage[k] for k in keys}
+    return {k: triage[k] for k in (*CLASSIFIED_FIELDS, "rules_version")}
 
 
 def _validate_form(form: dict, at: dt.datetime) -> dict:
