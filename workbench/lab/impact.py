@@ -35,7 +35,17 @@ from typing import Any, Callable, Iterable
 
 from workbench.engine.inputs import case_input_from_record
 from workbench.errors import WorkbenchError
-from workbench.rulebook.model import LEVELS, BenchmarkVersion, RuleBook
+from workbench.lab.answers import (  # noqa: F401 - comparable and LEVEL_ORDER are part of this module's API
+    LEVEL_ORDER,
+    FineTotals,
+    brief,
+    comparable,
+    differences,
+    histogram,
+    level_of,
+    within_band,
+)
+from workbench.rulebook.model import BenchmarkVersion, RuleBook
 from workbench.rulebook.pyeval import atoms
 
 __all__ = [
@@ -111,8 +121,8 @@ class CaseImpact:
             "party_kind": self.party_kind,
             "fine_yuan": self.fine_yuan,
             "changes": self.changes,
-            "before": _brief(self.before),
-            "after": _brief(self.after),
+            "before": brief(self.before),
+            "after": brief(self.after),
         }
 
 
@@ -380,7 +390,7 @@ def compute_impact(
     answers_after, groups_after, calls_after = decide_grouped(after, violation, cases, progress)
     counts = {name: 0 for name in COMPARED + ("any",)}
     moves: dict[str, dict[str, int]] = {}
-    fines = {"before": _FineTotals(), "after": _FineTotals()}
+    fines = {"before": FineTotals(), "after": FineTotals()}
     outside = {"before": 0, "after": 0}
     errors: list[tuple[str, str]] = []
     changed: list[CaseImpact] = []
@@ -389,19 +399,19 @@ def compute_impact(
         if item.error or b is None or a is None or "error" in b or "error" in a:
             errors.append((item.number, item.error or (b or {}).get("error") or (a or {}).get("error") or "no answer"))
             continue
-        diffs = _differences(b, a)
+        diffs = differences(b, a)
         for name in diffs:
             counts[name] += 1
         if diffs:
             counts["any"] += 1
-        lb, la = _level(b), _level(a)
+        lb, la = level_of(b), level_of(a)
         moves.setdefault(lb, {}).setdefault(la, 0)
         moves[lb][la] += 1
         for label, answer in (("before", b), ("after", a)):
             fines[label].add(answer)
             if answer.get("fine_yuan"):
                 histogram_values[label].append(answer["fine_yuan"]["max"])
-            if item.fine_yuan is not None and not _within(item.fine_yuan, answer):
+            if item.fine_yuan is not None and not within_band(item.fine_yuan, answer):
                 outside[label] += 1
         if diffs:
             changed.append(
@@ -427,7 +437,7 @@ def compute_impact(
         outside=outside,
         changed=changed,
     )
-    report.histogram = _histogram(histogram_values["before"], histogram_values["after"])
+    report.histogram = histogram(histogram_values["before"], histogram_values["after"])
     report.before_side, report.after_side = before, after
     report.cases_by_number = {c.number: c for c in cases}
     return report
@@ -492,111 +502,3 @@ def impact_of_draft(
     if cases is None:
         cases = load_cases(code, db_url)
     return compute_impact(code, before, after, cases, progress)
-
-
-def _differences(b: dict, a: dict) -> list[str]:
-    out = []
-    if _level(b) != _level(a):
-        out.append("level")
-    if b.get("fine_yuan") != a.get("fine_yuan"):
-        out.append("fine_range")
-    if b.get("procedure") != a.get("procedure"):
-        out.append("procedure")
-    if bool(b.get("hearing_right")) != bool(a.get("hearing_right")):
-        out.append("hearing_right")
-    return out
-
-
-def _level(answer: dict) -> str:
-    if answer.get("level"):
-        return answer["level"]
-    return "no_penalty" if not answer.get("penalize") else "none"
-
-
-def _within(fine: int, answer: dict) -> bool:
-    band = answer.get("fine_yuan")
-    if not answer.get("penalize") and answer.get("level") != "exempt":
-        return fine == 0
-    if band is None:
-        return fine == 0
-    return band["min"] <= fine <= band["max"]
-
-
-class _FineTotals:
-    def __init__(self):
-        self.n = 0
-        self.low = 0
-        self.high = 0
-
-    def add(self, answer: dict) -> None:
-        band = answer.get("fine_yuan")
-        if band and answer.get("penalize"):
-            self.n += 1
-            self.low += band["min"]
-            self.high += band["max"]
-
-    def summary(self) -> dict[str, float]:
-        n = max(self.n, 1)
-        return {
-            "cases_with_fine": self.n,
-            "mean_min": round(self.low / n, 2),
-            "mean_max": round(self.high / n, 2),
-            "total_min": self.low,
-            "total_max": self.high,
-        }
-
-
-def _histogram(before: list[int], after: list[int], bins: int = 8) -> list[tuple[str, int, int]]:
-    values = before + after
-    if not values:
-        return []
-    top = max(values)
-    if top <= 0:
-        return [("0", len(before), len(after))]
-    step = _nice_step(top / bins)
-    edges = [i * step for i in range(int(top // step) + 2)]
-    out = []
-    for low, high in zip(edges, edges[1:]):
-        last = high > top
-
-        def count(xs):
-            return sum(1 for x in xs if low <= x < high or (last and x == high))
-
-        out.append((f"{low:,.0f}–{high:,.0f}", count(before), count(after)))
-    return out
-
-
-def _nice_step(raw: float) -> float:
-    import math
-
-    exponent = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
-    for m in (1, 2, 2.5, 5, 10):
-        if raw <= m * exponent:
-            return m * exponent
-    return 10 * exponent
-
-
-def _brief(answer: dict) -> dict:
-    keys = (
-        "penalize",
-        "reason",
-        "level",
-        "fine_yuan",
-        "procedure",
-        "hearing_right",
-        "legal_review",
-        "basis",
-        "rules_version",
-        "benchmark_version",
-    )
-    return {k: answer.get(k) for k in keys}
-
-
-def comparable(answer: dict) -> dict:
-    """A decision without the free text of its trace (which names the case's own dates): for equality checks."""
-    out = dict(answer)
-    out["trace"] = [(t.get("rule"), t.get("where"), t.get("basis")) for t in answer.get("trace") or []]
-    return out
-
-
-LEVEL_ORDER = ("no_penalty",) + LEVELS
