@@ -194,6 +194,8 @@ class Engine:
             self._run_stage(stage, event, state, trace, basis, law_day)
             if not state["penalize"]:
                 return self._no_penalty(case, violation, state, trace, basis)
+        if self._order_first(case, violation, state, trace, basis):
+            return self._no_penalty(case, violation, state, trace, basis)
 
         mitigation = [t["rule"].split("/", 1)[1] for t in trace if t["rule"].startswith("mitigation/")]
         chosen = self._benchmark(case, event, trace)
@@ -263,6 +265,50 @@ class Engine:
             within_statute=within_statute,
         )
 
+    def _order_first(self, case: CaseInput, violation, state: dict, trace: list, basis: list) -> bool:
+        """Order first, penalty only on refusal (e.g. 噪声法 Art. 82): True when the party corrected after the
+        order, so the answer is the order to correct, not a penalty. A later order-first statute is lighter
+        than an earlier direct penalty, so it reaches an earlier act decided after it (Art. 37)."""
+        order = violation.order_first
+        if order is None or not (order.in_force(case.occurred) or order.in_force(case.decision_date)):
+            return False
+        later = not order.in_force(case.occurred)
+        note = f" (Art. 37: in force from {order.valid_from}, after the act, and lighter)" if later else ""
+        if case.facts.get(order.fact) is True:
+            # penalties the statute imposes whatever the party did (e.g. 没收违法所得) stay, without a fine
+            state.update(
+                penalize=bool(order.also),
+                reason="corrected_after_order",
+                measures=["order_to_correct", *order.also],
+                procedure="general" if order.also else None,
+            )
+            _add_basis(basis, order.basis)
+            if later:
+                _add_basis(basis, "行政处罚法 第三十七条")
+            why = f"{order.text or 'order to correct first'}: the party corrected after the order{note}"
+            trace.append(
+                {
+                    "rule": f"order_first/{violation.code}",
+                    "why": why,
+                    "where": str(violation.where),
+                    "basis": order.basis,
+                }
+            )
+            return True
+        why = (
+            f"{order.text or 'order to correct first'}: a penalty only on refusal; facts.{order.fact} is not true, "
+            f"so the case is a refusal to correct{note}"
+        )
+        trace.append(
+            {
+                "rule": f"order_first/{violation.code}/refused",
+                "why": why,
+                "where": str(violation.where),
+                "basis": order.basis,
+            }
+        )
+        return False
+
     def _within_statute(self, case: CaseInput, violation, trace: list, basis: list) -> bool | None:
         """Is the proposed fine inside the statutory range for this party? Outside it is unlawful (Art. 76)."""
         if case.proposed_penalty is None:
@@ -296,12 +342,12 @@ class Engine:
             within = case.proposed_penalty["fine_yuan"] == 0 and not case.proposed_penalty["other"]
         return Decision(
             violation=case.violation,
-            penalize=False,
+            penalize=bool(state.get("penalize")),  # true only for a penalty without a fine (order_first.also)
             reason=state.get("reason"),
             level=None,
             fine_yuan=None,
             department=violation.department,
-            procedure=None,
+            procedure=state.get("procedure") if state.get("penalize") else None,
             hearing_right=False,
             legal_review=False,
             within_benchmark=within,

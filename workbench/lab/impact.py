@@ -296,7 +296,20 @@ class _Signature:
         self.exact = exact
         rate = book.violations[violation].fine_rate
         self.measure = rate[0] if rate else None
-        self.spec = (tuple((n, tuple(self.thresholds[n]), n in exact) for n in self.fields), self.measure)
+        # the law over time: which side of each dated provision (or order-first statute) the act and decision are
+        order = book.violations[violation].order_first
+        days = {d for stage in book.stages for r in stage.rows for d in (r.valid_from, r.valid_before) if d}
+        if order is not None:
+            self.fields = sorted({*self.fields, order.fact})
+            self.thresholds.setdefault(order.fact, [])
+            if order.valid_from:
+                days.add(order.valid_from)
+        self.boundaries = tuple(sorted(d.isoformat() for d in days))
+        self.spec = (
+            tuple((n, tuple(self.thresholds[n]), n in exact) for n in self.fields),
+            self.measure,
+            self.boundaries,
+        )
 
     def of(self, item: "StoredCase") -> tuple:
         """The case's signature (cached on the case: the published side's does not change between edits)."""
@@ -315,6 +328,11 @@ class _Signature:
                 append((i, i < len(targets) and targets[i] == value))
         if self.measure:
             append(("m", event.get(self.measure)))
+        if self.boundaries:
+            case = item.case
+            occurred = str(case.get("act_end_date") or case.get("act_date"))
+            decided = str(case.get("decision_date") or "")
+            append(tuple((occurred >= b, decided >= b) for b in self.boundaries))
         key = tuple(parts)
         if len(item.signatures) > 8:
             item.signatures.clear()

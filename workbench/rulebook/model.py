@@ -72,6 +72,23 @@ class Violation:
     other_penalties: tuple[str, ...]
     facts: dict[str, FactSpec]
     where: Where
+    order_first: OrderFirst | None = None
+
+
+@dataclass
+class OrderFirst:
+    """The statute orders correction first and penalises only a refusal (拒不改正), from ``valid_from``.
+
+    A party the case shows corrected after the order (``fact`` true) gets the order, not a penalty."""
+
+    fact: str
+    valid_from: dt.date | None
+    basis: str
+    text: str
+    also: tuple[str, ...] = ()  # penalties imposed whether or not the party corrected (e.g. confiscation)
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.valid_from is None or self.valid_from <= day
 
 
 @dataclass

@@ -7,6 +7,7 @@ append problems with their line and never raise (``Reader``).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap
@@ -20,6 +21,7 @@ from workbench.rulebook.model import (
     BenchmarkVersion,
     FactSpec,
     LevelRow,
+    OrderFirst,
     RuleBook,
     Violation,
     Where,
@@ -49,6 +51,7 @@ class ViolationReader(Reader):
             "other_penalties",
             "facts",
             "note",
+            "order_first",
         }
         for i, row in enumerate(rows):
             line = self.line_of(rows, i)
@@ -160,7 +163,34 @@ class ViolationReader(Reader):
                 others,
                 facts,
                 Where(rel, line),
+                self.order_first(rel, row, what, facts),
             )
+
+    def order_first(self, rel: str, row: CommentedMap, what: str, facts: dict) -> OrderFirst | None:
+        """``order_first: {fact: F, from: D, basis: ..., text: ...}``: penalty only on refusal to correct."""
+        node = row.get("order_first")
+        if node is None:
+            return None
+        line = self.line_of(row, "order_first")
+        if not isinstance(node, CommentedMap) or not self.closed(
+            rel, node, {"fact", "from", "basis", "text", "also"}, {"fact", "basis"}, f"{what} order_first"
+        ):
+            return None
+        fact = str(node["fact"])
+        spec = facts.get(fact)
+        if spec is None or spec.type != "boolean":
+            self.err(rel, line, f"{what}: order_first.fact {fact!r} must be a boolean fact of this violation")
+            return None
+        start = node.get("from")
+        if start is not None and not isinstance(start, dt.date):
+            self.err(rel, line, f"{what}: order_first.from must be a date YYYY-MM-DD, not {start!r}")
+            return None
+        also = tuple(str(p) for p in node.get("also") or ())
+        unknown = [p for p in also if p not in OTHER_PENALTIES]
+        if unknown:
+            self.err(rel, line, f"{what}: order_first.also names unknown penalties {unknown}")
+            return None
+        return OrderFirst(fact, start, str(node["basis"]), str(node.get("text", "")), also)
 
     def benchmark(self, book: RuleBook, path: Path) -> None:
         rel = self.rel(path)
