@@ -15,66 +15,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from workbench.engine import durable
+from workbench.engine.answers import Decision, Triage, lightness, summary
 from workbench.engine.inputs import CaseInput, ReportInput, parse_case, parse_report
 from workbench.errors import InputError, Problem, RuleBookError
 from workbench.rulebook import content_hash, default_rules_dir, load_rulebook, pyeval
-from workbench.rulebook.model import LEVEL_NAMES, LEVEL_RANK, OTHER_PENALTIES, BenchmarkVersion, RuleBook, Stage
+from workbench.rulebook.model import LEVEL_RANK, OTHER_PENALTIES, BenchmarkVersion, RuleBook, Stage
 
 __all__ = ["Engine", "Decision", "Triage", "get_engine", "InputError"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Decision:
-    violation: str
-    penalize: bool
-    reason: str | None
-    level: str | None
-    fine_yuan: dict | None
-    department: str
-    procedure: str | None
-    hearing_right: bool
-    legal_review: bool
-    within_benchmark: bool | None
-    basis: list[str]
-    rules_version: str
-    benchmark_version: str | None
-    other_penalties: list[str]
-    mitigation: list[str]  # ids of the mitigation rows that hold (Arts. 30-32)
-    mandatory_mitigation: bool  # one of them is 应当 (shall), not 可以 (may)
-    trace: list[dict]
-    # a proposed fine inside the statute's own range (None: nothing proposed); false cites Art. 76
-    within_statute: bool | None = None
-
-    def to_dict(self) -> dict:
-        out = dict(self.__dict__)
-        names = LEVEL_NAMES.get(self.level or "")
-        out["level_name"] = {"zh": names[0], "en": names[1]} if names else None
-        return out
-
-
-@dataclass
-class Triage:
-    category: str
-    severity: str
-    lead: str
-    assist: list[str]
-    coordination_level: int
-    escalate_to: list[str]
-    handle_within_hours: float
-    due_at: str
-    basis: list[str]
-    rules_version: str
-    trace: list[dict] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
 
 
 class Engine:
@@ -137,13 +90,13 @@ class Engine:
             }
         )
         change = f"the provisions changed on {', '.join(map(str, changed))} (rows {', '.join(rows)})"
-        if _lightness(at_decision) < _lightness(at_act):
+        if lightness(at_decision) < lightness(at_act):
             chosen, why = (
                 at_decision,
                 (
                     f"Art. 37 从旧兼从轻: {change}; "
                     f"the law at decision ({decided}) is lighter for the party than the law when the act occurred "
-                    f"({occurred}): {_summary(at_decision)} instead of {_summary(at_act)}; the lighter one applies"
+                    f"({occurred}): {summary(at_decision)} instead of {summary(at_act)}; the lighter one applies"
                 ),
             )
         else:
@@ -151,8 +104,8 @@ class Engine:
                 at_act,
                 (
                     f"Art. 37 从旧兼从轻: {change}; "
-                    f"the law when the act occurred ({occurred}) applies: {_summary(at_act)}; the law at decision "
-                    f"({decided}) is not lighter ({_summary(at_decision)})"
+                    f"the law when the act occurred ({occurred}) applies: {summary(at_act)}; the law at decision "
+                    f"({decided}) is not lighter ({summary(at_decision)})"
                 ),
             )
         chosen.trace.insert(
@@ -525,21 +478,6 @@ class Engine:
 
 def _scalars(event: dict) -> dict:
     return {k: v for k, v in event.items() if not isinstance(v, (list, dict))}
-
-
-def _lightness(decision: Decision) -> tuple:
-    """Lighter first: no penalty, then the lower maximum fine, the lower minimum, the lower level."""
-    fine = decision.fine_yuan or {"min": 0, "max": 0}
-    if not decision.penalize:
-        return (0, 0, 0, -1)
-    return (1, fine["max"], fine["min"], LEVEL_RANK.get(decision.level or "", -1))
-
-
-def _summary(decision: Decision) -> str:
-    if not decision.penalize:
-        return f"no penalty ({decision.reason})"
-    fine = decision.fine_yuan
-    return f"{decision.level} {fine['min']}–{fine['max']} yuan" if fine else f"{decision.level}"
 
 
 def _weight(chosen) -> tuple:

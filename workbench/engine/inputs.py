@@ -130,12 +130,14 @@ def parse_case(case: Any, book: RuleBook, today: dt.date | None = None) -> CaseI
         if party.get("capacity", "full") != "full":
             ignored.append("capacity")
         if ignored:
-            notes.append((
-                "party/organisation",
-                f"party.{', party.'.join(ignored)} ignored: an organisation has no age or capacity "
-                "(Arts. 30 and 31 protect natural persons only)",
-                "行政处罚法 第三十条；行政处罚法 第三十一条",
-            ))
+            notes.append(
+                (
+                    "party/organisation",
+                    f"party.{', party.'.join(ignored)} ignored: an organisation has no age or capacity "
+                    "(Arts. 30 and 31 protect natural persons only)",
+                    "行政处罚法 第三十条；行政处罚法 第三十一条",
+                )
+            )
         age, capacity = None, "full"
 
     facts = case.get("facts") or {}
@@ -229,8 +231,9 @@ def _chronology(act, act_end, discovered, decision, today, given: set[str]) -> N
         for later in named[i + 1 :]:
             if dates[later] < dates[earlier]:
                 raise InputError(
-                    later, f"{dates[later]} is before {earlier} {dates[earlier]}; the order is act ≤ act end ≤ "
-                    "discovery ≤ decision: check both dates"
+                    later,
+                    f"{dates[later]} is before {earlier} {dates[earlier]}; the order is act ≤ act end ≤ "
+                    "discovery ≤ decision: check both dates",
                 )
     for name in ("act_date", "act_end_date", "discovered_date"):
         if name in named and dates[name] > today:
