@@ -51,4 +51,9 @@ def test_durable_and_python_agree(name):
     if name == "project":
         # the dated provisions are reached too: a 2017-text row, and Art. 37 weighing the two texts
         assert "art37/provisions" in seen_rows
+        assert {
+            "branch/illegal_construction/not_correctable_demolish",
+            "branch/illegal_construction/cannot_demolish_confiscate",
+        } <= seen_rows
+        assert any(rule.startswith("order_first/") for rule in seen_rows)
         assert any(rule.endswith("_2017") for rule in seen_rows), sorted(r for r in seen_rows if "/" in r)

@@ -23,7 +23,7 @@ from workbench.engine.answers import Decision, Triage, lightness, summary
 from workbench.engine.inputs import CaseInput, ReportInput, parse_case, parse_report
 from workbench.errors import InputError, Problem, RuleBookError
 from workbench.rulebook import content_hash, default_rules_dir, load_rulebook, pyeval
-from workbench.rulebook.model import LEVEL_RANK, OTHER_PENALTIES, BenchmarkVersion, RuleBook, Stage
+from workbench.rulebook.model import LEVEL_RANK, OTHER_PENALTIES, BenchmarkVersion, LevelRow, RuleBook, Stage
 
 __all__ = ["Engine", "Decision", "Triage", "get_engine", "InputError"]
 
@@ -151,7 +151,10 @@ class Engine:
             return self._no_penalty(case, violation, state, trace, basis)
 
         mitigation = [t["rule"].split("/", 1)[1] for t in trace if t["rule"].startswith("mitigation/")]
-        chosen = self._benchmark(case, event, trace)
+        branch = self._branch(case, violation, event, state, trace, basis)
+        if branch is False:  # the statute's branch is an order, not a penalty
+            return self._no_penalty(case, violation, state, trace, basis)
+        chosen = branch or self._benchmark(case, event, trace)
         version, row, fine = chosen
         if any(step["rule"] == "art37" for step in trace):
             _add_basis(basis, "行政处罚法 第三十七条")
@@ -210,7 +213,7 @@ class Engine:
             within_benchmark=within,
             basis=basis,
             rules_version=book.version,
-            benchmark_version=str(version.effective_from),
+            benchmark_version=str(version.effective_from) if version is not None else None,
             other_penalties=others,
             mitigation=mitigation,
             mandatory_mitigation=bool(state.get("mandatory_mitigation")),
@@ -261,6 +264,43 @@ class Engine:
             }
         )
         return False
+
+    def _branch(self, case: CaseInput, violation, event: dict, state: dict, trace: list, basis: list):
+        """The statute's own alternatives (``branches`` of the catalogue, first match) decide before the benchmark.
+
+        Returns None (no branch: the benchmark decides), False (an order, no penalty: state says which) or
+        ``(None, row, fine)`` in place of the benchmark's answer (a penalty the branch itself bounds)."""
+        if not violation.branches:
+            return None
+        table = self._table(f"branches/{violation.code}", violation.branches)
+        bid = self._first(table, violation.branches, event)
+        if bid is None:
+            return None
+        branch = next(b for b in violation.branches if b.id == bid)
+        _add_basis(basis, branch.basis)
+        trace.append(
+            {
+                "rule": f"branch/{violation.code}/{bid}",
+                "why": branch.text or _describe(branch.when),
+                "where": str(branch.where),
+                "basis": branch.basis,
+            }
+        )
+        if not branch.penalize:
+            state.update(penalize=False, reason=bid, measures=list(branch.other_penalties))
+            return False
+        fine = None
+        if branch.fine_rate is not None and violation.fine_rate is not None:
+            base = case.facts.get(violation.fine_rate[0])
+            if base is None:
+                raise InputError(
+                    f"facts.{violation.fine_rate[0]}", f"needed: the fine for {violation.code} is a share of it"
+                )
+            fine = (round(base * branch.fine_rate[0]), round(base * branch.fine_rate[1]))
+        row = LevelRow(
+            bid, "standard", branch.when, None, branch.fine_rate, branch.other_penalties, branch.basis, branch.where
+        )
+        return (None, row, fine if fine is not None else (0, 0))
 
     def _within_statute(self, case: CaseInput, violation, trace: list, basis: list) -> bool | None:
         """Is the proposed fine inside the statutory range for this party? Outside it is unlawful (Art. 76)."""

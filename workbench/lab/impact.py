@@ -283,6 +283,7 @@ class _Signature:
         numeric: dict[str, set] = {}
         exact: set[str] = set()
         conditions = [r.when for stage in book.stages for r in stage.rows] + [r.when for r in version.levels]
+        conditions += [b.when for b in book.violations[violation].branches]  # the statute's own alternatives
         for when in conditions:
             for name, op, target in atoms(when):
                 numeric.setdefault(name, set())

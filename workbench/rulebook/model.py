@@ -73,6 +73,22 @@ class Violation:
     facts: dict[str, FactSpec]
     where: Where
     order_first: OrderFirst | None = None
+    branches: list[Branch] = field(default_factory=list)
+
+
+@dataclass
+class Branch:
+    """An alternative the statute itself lays down (e.g. 城乡规划法 Art. 64): first match decides before the
+    benchmark. ``fine_rate`` None: no fine (an order such as 限期拆除, or a penalty without a fine)."""
+
+    id: str
+    when: dict
+    penalize: bool
+    fine_rate: tuple[float, float] | None
+    other_penalties: tuple[str, ...]
+    basis: str
+    text: str
+    where: Where
 
 
 @dataclass

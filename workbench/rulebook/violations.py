@@ -19,6 +19,7 @@ from workbench.rulebook.model import (
     OTHER_PENALTIES,
     Benchmark,
     BenchmarkVersion,
+    Branch,
     FactSpec,
     LevelRow,
     OrderFirst,
@@ -52,6 +53,7 @@ class ViolationReader(Reader):
             "facts",
             "note",
             "order_first",
+            "branches",
         }
         for i, row in enumerate(rows):
             line = self.line_of(rows, i)
@@ -165,6 +167,48 @@ class ViolationReader(Reader):
                 Where(rel, line),
                 self.order_first(rel, row, what, facts),
             )
+            book.violations[code].branches = self.branches(rel, row, what, book, facts)
+
+    def branches(self, rel: str, row: CommentedMap, what: str, book: RuleBook, facts: dict) -> list[Branch]:
+        """``branches:`` the statute's own alternatives, first match before the benchmark (e.g. 城乡规划法 Art. 64)."""
+        nodes = row.get("branches")
+        if nodes is None:
+            return []
+        if not isinstance(nodes, list):
+            self.err(rel, self.line_of(row, "branches"), f"{what}: branches must be a list of rows")
+            return []
+        out = []
+        fields = CASE_FIELDS | {"mandatory_mitigation", "discretionary_mitigation"} | set(facts)
+        keys = {"id", "when", "penalize", "fine_rate", "other_penalties", "basis", "text"}
+        for i, node in enumerate(nodes):
+            line = self.line_of(nodes, i)
+            if not isinstance(node, CommentedMap) or not self.closed(
+                rel, node, keys, {"id", "when", "penalize", "basis"}, f"{what} branch"
+            ):
+                continue
+            bid = str(node["id"])
+            where = f"{what} branch {bid}"
+            when = self.condition(rel, node.get("when"), self.line_of(node, "when"), fields, book.parameters, where)
+            rate = None
+            if node.get("fine_rate") is not None:
+                rate = self.money_range(rel, node["fine_rate"], self.line_of(node, "fine_rate"), where, number=float)
+                if rate is None:
+                    continue
+            others = tuple(str(p) for p in node.get("other_penalties") or ())
+            unknown = [p for p in others if p not in OTHER_PENALTIES + OTHER_MEASURES]
+            if unknown:
+                self.err(rel, self.line_of(node, "other_penalties"), f"{where}: unknown penalty {unknown}")
+                continue
+            if not isinstance(node["penalize"], bool):
+                self.err(rel, self.line_of(node, "penalize"), f"{where}: penalize is true or false")
+                continue
+            if when is None:
+                continue
+            basis = self.basis(rel, node, where)
+            out.append(
+                Branch(bid, when, node["penalize"], rate, others, basis, str(node.get("text", "")), Where(rel, line))
+            )
+        return out
 
     def order_first(self, rel: str, row: CommentedMap, what: str, facts: dict) -> OrderFirst | None:
         """``order_first: {fact: F, from: D, basis: ..., text: ...}``: penalty only on refusal to correct."""
