@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from workbench.rulebook.model import LEVEL_NAMES
+from workbench.rulebook.vocabulary import vocabulary
 from workbench.ui.common import I18n
 
 
@@ -19,6 +20,14 @@ def brief(t: I18n, answer: dict) -> str:
         return t.t("penalize_no")
     level = answer.get("level") or ""
     name = LEVEL_NAMES.get(level, (level, level))[0 if t.lang == "zh" else 1]
+    if not level:  # a penalty without a benchmark level (e.g. confiscation after an order to correct)
+        vocab = vocabulary()
+        name = ("、" if t.lang == "zh" else ", ").join(
+            vocab.name("other_penalties", code, t.lang)
+            if code in vocab.codes("other_penalties")
+            else vocab.name("other_measures", code, t.lang)
+            for code in answer.get("other_penalties") or []
+        )
     band = answer.get("fine_yuan")
     text = f"{name} {band['min']:,}–{band['max']:,}" if band else name
     if answer.get("procedure"):
