@@ -197,7 +197,8 @@ class Engine:
                     "where": "",
                 }
             )
-        within_statute = self._within_statute(case, violation, trace, basis)
+        # a branch of the statute bounds the fine itself: the answer's band is then the statute's range
+        within_statute = self._within_statute(case, violation, trace, basis, fine if version is None else None)
         if not state["penalize"]:
             state.update(procedure=None, hearing_right=False, legal_review=False)
         return Decision(
@@ -289,7 +290,7 @@ class Engine:
         if not branch.penalize:
             state.update(penalize=False, reason=bid, measures=list(branch.other_penalties))
             return False
-        fine = None
+        fine = branch.fine[case.party_kind] if branch.fine else None
         if branch.fine_rate is not None and violation.fine_rate is not None:
             base = case.facts.get(violation.fine_rate[0])
             if base is None:
@@ -298,22 +299,32 @@ class Engine:
                 )
             fine = (round(base * branch.fine_rate[0]), round(base * branch.fine_rate[1]))
         row = LevelRow(
-            bid, "standard", branch.when, None, branch.fine_rate, branch.other_penalties, branch.basis, branch.where
+            bid,
+            "standard",
+            branch.when,
+            branch.fine,
+            branch.fine_rate,
+            branch.other_penalties,
+            branch.basis,
+            branch.where,
         )
         return (None, row, fine if fine is not None else (0, 0))
 
-    def _within_statute(self, case: CaseInput, violation, trace: list, basis: list) -> bool | None:
+    def _within_statute(self, case: CaseInput, violation, trace: list, basis: list, statute=None) -> bool | None:
         """Is the proposed fine inside the statutory range for this party? Outside it is unlawful (Art. 76)."""
         if case.proposed_penalty is None:
             return None
         amount = case.proposed_penalty["fine_yuan"]
-        if violation.fine is not None:
+        if statute is not None:
+            low, high = statute
+        elif violation.fine is not None:
             low, high = violation.fine[case.party_kind]
         elif violation.fine_rate is not None and case.facts.get(violation.fine_rate[0]) is not None:
             base = case.facts[violation.fine_rate[0]]
             low, high = round(base * violation.fine_rate[1]), round(base * violation.fine_rate[2])
         else:
             return None
+        basis_of = violation.penalty_basis if statute is None else "the statute's branch"
         # a fine of 0 is no fine (a warning or exemption), not a fine below the minimum
         within = amount == 0 or low <= amount <= high
         if not within:
@@ -322,7 +333,7 @@ class Engine:
                 {
                     "rule": "within_statute",
                     "why": f"proposed fine {amount} yuan is outside the statutory range [{low}, {high}] of "
-                    f"{violation.penalty_basis}: a penalty without legal basis (Art. 76)",
+                    f"{basis_of}: a penalty without legal basis (Art. 76)",
                     "where": str(violation.where),
                     "basis": "行政处罚法 第七十六条",
                 }

@@ -89,6 +89,7 @@ class Branch:
     basis: str
     text: str
     where: Where
+    fine: dict[str, tuple[int, int]] | None = None  # party kind -> (min, max) yuan, the branch's own statute
 
 
 @dataclass

@@ -179,7 +179,7 @@ class ViolationReader(Reader):
             return []
         out = []
         fields = CASE_FIELDS | {"mandatory_mitigation", "discretionary_mitigation"} | set(facts)
-        keys = {"id", "when", "penalize", "fine_rate", "other_penalties", "basis", "text"}
+        keys = {"id", "when", "penalize", "fine", "fine_rate", "other_penalties", "basis", "text"}
         for i, node in enumerate(nodes):
             line = self.line_of(nodes, i)
             if not isinstance(node, CommentedMap) or not self.closed(
@@ -194,6 +194,11 @@ class ViolationReader(Reader):
                 rate = self.money_range(rel, node["fine_rate"], self.line_of(node, "fine_rate"), where, number=float)
                 if rate is None:
                     continue
+            fine = None
+            if node.get("fine") is not None:
+                fine = self.party_fines(rel, node, "fine", where)
+                if fine is None:
+                    continue
             others = tuple(str(p) for p in node.get("other_penalties") or ())
             unknown = [p for p in others if p not in OTHER_PENALTIES + OTHER_MEASURES]
             if unknown:
@@ -206,7 +211,9 @@ class ViolationReader(Reader):
                 continue
             basis = self.basis(rel, node, where)
             out.append(
-                Branch(bid, when, node["penalize"], rate, others, basis, str(node.get("text", "")), Where(rel, line))
+                Branch(
+                    bid, when, node["penalize"], rate, others, basis, str(node.get("text", "")), Where(rel, line), fine
+                )
             )
         return out
 
