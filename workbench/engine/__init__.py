@@ -41,6 +41,10 @@ class Engine:
         self.pending_problems: list[Problem] = []
         self._tables: dict[str, durable.Table] = {}
         self._lock = threading.Lock()
+        # the law over time, read once: Art. 37 weighs the substantive stages where one of their rows changed
+        self._substantive = rulebook.substantive_stages()
+        self._boundaries = sorted(set().union(*(stage.window_dates() for stage in self._substantive)))
+        self._dated_stages = {stage.name for stage in rulebook.stages if stage.window_dates()}
         if evaluator == "durable":
             for stage in rulebook.stages:
                 self._table(f"stage/{stage.name}", stage.rows)
@@ -76,7 +80,7 @@ class Engine:
         """Art. 37 over the general provisions: the law in force when the act occurred, unless the law in force
         at the decision is lighter for the party. Procedure always follows the law at the decision (程序从新)."""
         occurred, decided = case.occurred, case.decision_date
-        changed = sorted({b for b in self._provision_boundaries() if occurred < b <= decided})
+        changed = [b for b in self._boundaries if occurred < b <= decided]
         at_act = self._decide_at(case, occurred)
         if not changed:
             return at_act
@@ -84,7 +88,7 @@ class Engine:
         rows = sorted(
             {
                 f"{stage.name}/{row.id}"
-                for stage in self._substantive_stages()
+                for stage in self._substantive
                 for row in stage.rows
                 if row.in_force(occurred) != row.in_force(decided)
             }
@@ -113,22 +117,6 @@ class Engine:
         )
         _add_basis(chosen.basis, "行政处罚法 第三十七条")
         return chosen
-
-    def _substantive_stages(self) -> list[Stage]:
-        """The stages before ``procedure``: they decide whether and how much (Art. 37 weighs them)."""
-        out = []
-        for stage in self.rulebook.stages:
-            if stage.name == "procedure":
-                break
-            out.append(stage)
-        return out
-
-    def _provision_boundaries(self) -> set[dt.date]:
-        out = set()
-        for stage in self._substantive_stages():
-            for row in stage.rows:
-                out.update(d for d in (row.valid_from, row.valid_before) if d is not None)
-        return out
 
     def _decide_at(self, case: CaseInput, law_day: dt.date) -> Decision:
         """The decision with the substantive provisions in force on ``law_day``."""
@@ -292,12 +280,7 @@ class Engine:
             return False
         fine = branch.fine[case.party_kind] if branch.fine else None
         if branch.fine_rate is not None and violation.fine_rate is not None:
-            base = case.facts.get(violation.fine_rate[0])
-            if base is None:
-                raise InputError(
-                    f"facts.{violation.fine_rate[0]}", f"needed: the fine for {violation.code} is a share of it"
-                )
-            fine = (round(base * branch.fine_rate[0]), round(base * branch.fine_rate[1]))
+            fine = _share(case, violation, branch.fine_rate)
         row = LevelRow(
             bid,
             "standard",
@@ -320,8 +303,7 @@ class Engine:
         elif violation.fine is not None:
             low, high = violation.fine[case.party_kind]
         elif violation.fine_rate is not None and case.facts.get(violation.fine_rate[0]) is not None:
-            base = case.facts[violation.fine_rate[0]]
-            low, high = round(base * violation.fine_rate[1]), round(base * violation.fine_rate[2])
+            low, high = _share(case, violation, violation.fine_rate[1:])
         else:
             return None
         basis_of = violation.penalty_basis if statute is None else "the statute's branch"
@@ -370,7 +352,8 @@ class Engine:
         for key, value in stage.defaults.items():
             event.setdefault(key, value)
             state.setdefault(key, value)
-        rows = stage.rows if day is None else [r for r in stage.rows if r.in_force(day)]
+        dated = day is not None and stage.name in self._dated_stages
+        rows = [r for r in stage.rows if r.in_force(day)] if dated else stage.rows
         name = f"stage/{stage.name}"
         if len(rows) != len(stage.rows):  # one compiled table per set of rows in force
             name += "@" + ",".join(r.id for r in rows)
@@ -449,11 +432,7 @@ class Engine:
         if row.fine is not None:
             fine = row.fine[case.party_kind]
         else:
-            measure = self.rulebook.violations[code].fine_rate[0]
-            base = case.facts.get(measure)
-            if base is None:
-                raise InputError(f"facts.{measure}", f"needed: the fine for {code} is a share of it")
-            fine = (round(base * row.fine_rate[0]), round(base * row.fine_rate[1]))
+            fine = _share(case, self.rulebook.violations[code], row.fine_rate)
         return version, row, fine
 
     # -- classify ----------------------------------------------------------
@@ -525,6 +504,15 @@ class Engine:
         if table is None:
             return pyeval.all_matches(rows, event)
         return durable.all_matches(table, _scalars(event))
+
+
+def _share(case: CaseInput, violation, rate: tuple[float, float]) -> tuple[int, int]:
+    """A fine band that is a share of the violation's measure (e.g. 5%–10% of the construction cost), in yuan."""
+    measure = violation.fine_rate[0]
+    base = case.facts.get(measure)
+    if base is None:
+        raise InputError(f"facts.{measure}", f"needed: the fine for {violation.code} is a share of it")
+    return (round(base * rate[0]), round(base * rate[1]))
 
 
 def _scalars(event: dict) -> dict:

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from workbench.engine import Engine
+from workbench.engine.inputs import parse_date
 from workbench.errors import InputError, WorkbenchError
 from workbench.rulebook.model import RuleTest
 
@@ -73,14 +74,11 @@ def run_one(engine: Engine, test: RuleTest) -> TestResult:
 _MISSING = object()
 
 
-def _decision_date(case: dict):
-    value = case.get("decision_date") if isinstance(case, dict) else None
-    if isinstance(value, dt.date):
-        return value
+def _decision_date(case: dict) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None  # the engine names the bad field
+        return parse_date(case.get("decision_date") if isinstance(case, dict) else None, "decision_date")
+    except InputError:
+        return None  # the engine names the bad field when it decides the case
 
 
 def _number(value) -> bool:

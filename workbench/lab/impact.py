@@ -299,7 +299,7 @@ class _Signature:
         self.measure = rate[0] if rate else None
         # the law over time: which side of each dated provision (or order-first statute) the act and decision are
         order = book.violations[violation].order_first
-        days = {d for stage in book.stages for r in stage.rows for d in (r.valid_from, r.valid_before) if d}
+        days = set().union(*(stage.window_dates() for stage in book.stages))
         if order is not None:
             self.fields = sorted({*self.fields, order.fact})
             self.thresholds.setdefault(order.fact, [])

@@ -169,6 +169,10 @@ class Stage:
     defaults: dict
     where: Where
 
+    def window_dates(self) -> set[dt.date]:
+        """The days on which one of the stage's rows comes into force or ceases to be."""
+        return {d for row in self.rows for d in (row.valid_from, row.valid_before) if d is not None}
+
 
 @dataclass
 class Parameter:
@@ -218,6 +222,15 @@ class RuleBook:
 
     def stage(self, name: str) -> Stage | None:
         return next((s for s in self.stages if s.name == name), None)
+
+    def substantive_stages(self) -> list[Stage]:
+        """The stages before ``procedure``: they decide whether and how much (Art. 37 weighs them)."""
+        out = []
+        for stage in self.stages:
+            if stage.name == "procedure":
+                break
+            out.append(stage)
+        return out
 
     def category(self, code: str) -> OwnershipRow | None:
         return next((r for r in self.ownership if r.category == code), None)
