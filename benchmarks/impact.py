@@ -35,6 +35,7 @@ from workbench.engine import get_engine  # noqa: E402
 from workbench.lab import impact as lab_impact  # noqa: E402
 from workbench.lab.drafts import DraftWorkspace, draft_from_published  # noqa: E402
 from workbench.rulebook.model import CIRCUMSTANCES  # noqa: E402
+from workbench.rulebook.pyeval import atoms  # noqa: E402
 
 
 def generate(book, violation: str, n: int, seed: int) -> list[lab_impact.StoredCase]:
@@ -43,7 +44,7 @@ def generate(book, violation: str, n: int, seed: int) -> list[lab_impact.StoredC
     thresholds: dict[str, list[float]] = {}
     for version in book.benchmarks[violation].versions:
         for row in version.levels:
-            for name, _op, target in lab_impact._atoms(row.when):
+            for name, _op, target in atoms(row.when):
                 if isinstance(target, (int, float)) and not isinstance(target, bool):
                     thresholds.setdefault(name, []).append(target)
     out = []
@@ -66,8 +67,11 @@ def generate(book, violation: str, n: int, seed: int) -> list[lab_impact.StoredC
             party["age"] = rng.choice([15, 16, 17]) if rng.random() < 0.03 else rng.randint(18, 75)
         act = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(0, 900))
         discovered = act + dt.timedelta(days=rng.choice([0, 1, 5, 30, 200, 800]))
+        discovered = min(discovered, dt.date.today())  # the engine refuses a discovery after today
         decision = discovered + dt.timedelta(days=rng.randrange(1, 60))
         circumstances = [c for c in CIRCUMSTANCES if rng.random() < 0.06]
+        if facts.get("repeat_count") and "first_offence" in circumstances:
+            circumstances.remove("first_offence")  # the record contradicts it: the engine refuses the case
         case = {
             "violation": violation,
             "act_date": act.isoformat(),

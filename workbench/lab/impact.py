@@ -79,6 +79,7 @@ class StoredCase:
     fine_yuan: int | None = None
     decision_date: dt.date | None = None
     event: dict | None = None  # the flat event (filled by prepare)
+    notes: tuple = ()  # what the input layer set aside, as the trace will say it (filled by prepare)
     error: str | None = None  # why the engine cannot read this case
     signatures: dict = field(default_factory=dict, repr=False)  # grouping spec -> signature (see _Signature)
 
@@ -266,7 +267,8 @@ def prepare(cases: Iterable[StoredCase], book: RuleBook) -> list[StoredCase]:
     for item in cases:
         if item.event is None and item.error is None:
             try:
-                item.event = parse_case(item.case, book).event
+                parsed = parse_case(item.case, book)
+                item.event, item.notes = parsed.event, tuple(parsed.notes)
             except InputError as exc:
                 item.error = str(exc)
         out.append(item)
@@ -329,6 +331,8 @@ class _Signature:
                 append((i, i < len(targets) and targets[i] == value))
         if self.measure:
             append(("m", event.get(self.measure)))
+        if item.notes:  # e.g. an organisation's age set aside: the same answer, another trace
+            append(item.notes)
         if self.boundaries:
             case = item.case
             occurred = str(case.get("act_end_date") or case.get("act_date"))
