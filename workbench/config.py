@@ -1,7 +1,7 @@
 """Every setting of the Workbench in one table: environment variable, default, what it is for.
 
-Read settings with ``settings()``: it is built anew from the environment at each
-call (cheap), so a test or a served kernel that sets a variable sees it at once.
+Read settings with ``settings()``: it follows the environment at each call, so a
+test or a served kernel that sets a variable sees it at once.
 Data files (``rules/``, ``data/``, ``notebooks/``) are found here and nowhere
 else: a setting when given, else the copy bundled in the installed package
 (``workbench/_bundled/``, written by ``setup.py`` at build time), else the source
@@ -13,6 +13,7 @@ checkout the package runs from (an editable install).
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -24,6 +25,7 @@ def _package_dir() -> Path:
     return Path(str(resources.files("workbench")))
 
 
+@lru_cache(maxsize=1)
 def source_checkout() -> Path | None:
     """The repository this package runs from (editable install), or None when installed."""
     root = _package_dir().parent
@@ -32,6 +34,7 @@ def source_checkout() -> Path | None:
     return None
 
 
+@lru_cache(maxsize=8)
 def bundled(name: str) -> Path | None:
     """``rules``, ``data`` or ``notebooks`` as shipped inside the installed package, if it is there."""
     path = _package_dir() / "_bundled" / name
@@ -110,9 +113,19 @@ def voila_preheated() -> bool:
     return os.environ.get("VOILA_PREHEAT", "False") != "False"
 
 
-def settings() -> Settings:
-    """The settings in force now (environment read at each call)."""
+_VARIABLES = tuple(f"WORKBENCH_{name.upper()}" for name in Settings.model_fields)
+
+
+@lru_cache(maxsize=16)
+def _settings_for(environment: tuple) -> Settings:
     return Settings()
+
+
+def settings() -> Settings:
+    """The settings in force now. The environment is read at each call (a test or a kernel that sets a
+    variable sees it at once); the table is parsed once per distinct set of values, as parsing costs
+    about a millisecond and services ask for settings on every session. Treat the result as read-only."""
+    return _settings_for(tuple(os.environ.get(name) for name in _VARIABLES))
 
 
 def table() -> list[tuple[str, str, str]]:
